@@ -1,0 +1,12 @@
+"""sklearn-noisy: confident learning for scikit-learn.
+
+Find the label errors in a classification dataset from out-of-sample predicted
+probabilities, estimate the noise between given and true labels, and train models
+that are robust to it.
+"""
+
+from . import count, filter, rank
+from ._show_versions import show_versions
+from ._version import __version__
+
+__all__ = ["count", "filter", "rank", "show_versions", "__version__"]

@@ -14,11 +14,26 @@ current best candidates, so extra memory is proportional to the number of flagge
 
 from cython cimport floating
 from cython.parallel cimport prange
+from libc.math cimport INFINITY
 from libc.stdlib cimport free, malloc
 
 import numpy as np
 
 ctypedef Py_ssize_t intp
+
+cdef extern from *:
+    """
+    #if defined(__GNUC__) || defined(__clang__)
+    #define skn_prefetch(address) __builtin_prefetch(address)
+    #else
+    #define skn_prefetch(address) ((void)0)
+    #endif
+    """
+    void skn_prefetch(const void* address) noexcept nogil
+
+# The rows of a class are scattered in memory: fetch this many rows ahead of their use.
+cdef intp PREFETCH_DISTANCE = 6
+cdef intp CACHE_LINE = 64
 
 
 cdef inline bint worse(double key_a, intp index_a, double key_b, intp index_b) noexcept nogil:
@@ -46,9 +61,9 @@ cdef void sift_down(double* keys, intp* index, intp size, intp pos) noexcept nog
     index[pos] = idx
 
 
-cdef void push(double* keys, intp* index, intp* size, intp capacity,
-               double key, intp idx) noexcept nogil:
-    """Offer a candidate to a bounded heap that keeps the ``capacity`` best."""
+cdef void offer(double* keys, intp* index, intp* size, intp capacity,
+                double key, intp idx, double* bar) noexcept nogil:
+    """Add a candidate to a bounded heap that keeps the ``capacity`` best; update its bar."""
     cdef intp pos, parent
     if size[0] < capacity:
         pos = size[0]
@@ -66,6 +81,16 @@ cdef void push(double* keys, intp* index, intp* size, intp capacity,
         keys[0] = key
         index[0] = idx
         sift_down(keys, index, capacity, 0)
+    if size[0] == capacity:
+        bar[0] = keys[0]
+
+
+cdef inline void prefetch_row(const floating[:, ::1] pred_probs, intp row) noexcept nogil:
+    cdef intp offset = 0, n_bytes = pred_probs.shape[1] * sizeof(floating)
+    cdef const char* start = <const char*>&pred_probs[row, 0]
+    while offset < n_bytes:
+        skn_prefetch(start + offset)
+        offset = offset + CACHE_LINE
 
 
 cdef int select_in_class(
@@ -77,29 +102,38 @@ cdef int select_in_class(
     const intp[:, ::1] quota,
     unsigned char[::1] flagged,
 ) noexcept nogil:
-    """Flag the selected examples of given class ``k``. Returns -1 if memory ran out."""
+    """Flag the selected examples of given class ``k``. Returns -1 if memory ran out.
+
+    Heap ``j`` (``j != k``) holds the best candidates by margin toward ``j``; heap ``k`` the
+    best by low self-confidence. ``bar[j]`` is the key a new candidate must beat: -inf while
+    heap ``j`` is not full, its worst key once it is, +inf if it takes nothing (``margin_bar``
+    is the same in the input's precision, +inf for ``k``). The rows are visited in increasing
+    index, so a candidate that only ties a bar never wins.
+    """
     cdef intp n_classes = pred_probs.shape[1], n_k = stop - start
-    cdef intp j, a, pos, row, n_active = 0, total = 0, s
-    cdef double key
-    cdef floating p_k
-    cdef intp* active = <intp*>malloc(n_classes * sizeof(intp))
+    cdef intp j, pos, row, total = 0, s
+    cdef floating p_k, margin
+    cdef bint any_above
     cdef intp* begin = <intp*>malloc(n_classes * sizeof(intp))
     cdef intp* capacity = <intp*>malloc(n_classes * sizeof(intp))
     cdef intp* size = <intp*>malloc(n_classes * sizeof(intp))
+    cdef double* bar = <double*>malloc(n_classes * sizeof(double))
+    cdef floating* margin_bar = <floating*>malloc(n_classes * sizeof(floating))
     cdef double* keys = NULL
     cdef intp* index = NULL
     cdef int status = 0
-    if active == NULL or begin == NULL or capacity == NULL or size == NULL:
+    if begin == NULL or capacity == NULL or size == NULL or bar == NULL or margin_bar == NULL:
         status = -1
     else:
         for j in range(n_classes):
-            if quota[k, j] > 0:
-                active[n_active] = j
-                begin[n_active] = total
-                capacity[n_active] = min(quota[k, j], n_k)
-                size[n_active] = 0
-                total = total + capacity[n_active]
-                n_active = n_active + 1
+            capacity[j] = min(max(quota[k, j], 0), n_k)
+            begin[j] = total
+            size[j] = 0
+            bar[j] = -INFINITY if capacity[j] > 0 else INFINITY
+            margin_bar[j] = <floating>bar[j]
+            total = total + capacity[j]
+        # Heap k is the prune-by-class heap: never offered a margin.
+        margin_bar[k] = INFINITY
         if total > 0:
             keys = <double*>malloc(total * sizeof(double))
             index = <intp*>malloc(total * sizeof(intp))
@@ -107,24 +141,35 @@ cdef int select_in_class(
                 status = -1
         if status == 0 and total > 0:
             for pos in range(start, stop):
+                if pos + PREFETCH_DISTANCE < stop:
+                    prefetch_row(pred_probs, order[pos + PREFETCH_DISTANCE])
                 row = order[pos]
                 p_k = pred_probs[row, k]
-                for a in range(n_active):
-                    j = active[a]
-                    if j == k:
-                        key = -p_k
-                    else:
-                        # The margin is rounded to the input's precision, as numpy would.
-                        key = <floating>(pred_probs[row, j] - p_k)
-                    push(keys + begin[a], index + begin[a], size + a, capacity[a], key, row)
-            for a in range(n_active):
-                for s in range(size[a]):
-                    row = index[begin[a] + s]
-                    flagged[row] = flagged[row] | (1 if active[a] == k else 2)
-    free(active)
+                if -p_k > bar[k]:
+                    offer(keys + begin[k], index + begin[k], size + k, capacity[k],
+                          -p_k, row, bar + k)
+                # Margins are computed in the input's precision, as numpy would. Most rows
+                # beat no bar: a branch-free scan finds out before the slow path.
+                any_above = False
+                for j in range(n_classes):
+                    any_above = any_above | (pred_probs[row, j] - p_k > margin_bar[j])
+                if not any_above:
+                    continue
+                for j in range(n_classes):
+                    margin = pred_probs[row, j] - p_k
+                    if margin > margin_bar[j]:
+                        offer(keys + begin[j], index + begin[j], size + j, capacity[j],
+                              margin, row, bar + j)
+                        margin_bar[j] = <floating>bar[j]
+            for j in range(n_classes):
+                for s in range(size[j]):
+                    row = index[begin[j] + s]
+                    flagged[row] = flagged[row] | (1 if j == k else 2)
     free(begin)
     free(capacity)
     free(size)
+    free(bar)
+    free(margin_bar)
     free(keys)
     free(index)
     return status

@@ -52,23 +52,25 @@ def check_pred_probs(pred_probs, *, n_jobs=None):
             "one column of predicted probabilities per class."
         )
     pred_probs = np.ascontiguousarray(pred_probs)
-    row, code = find_invalid_row(pred_probs, ROW_SUM_TOLERANCE, effective_n_threads(n_jobs))
-    if code == 1:
-        raise ValueError(
-            f"pred_probs contains NaN or infinite values (first in row {row}); "
-            "pass finite predicted probabilities."
-        )
-    if code == 2:
-        raise ValueError(
-            f"pred_probs contains negative values (first in row {row}); "
-            "pass predicted probabilities (for example predict_proba's output), not scores."
-        )
-    if code == 3:
-        total = float(pred_probs[row].sum(dtype=np.float64))
+    row = find_invalid_row(pred_probs, ROW_SUM_TOLERANCE, effective_n_threads(n_jobs))
+    if row >= 0:
+        values = pred_probs[row]
+        if not np.all(np.isfinite(values)):
+            raise ValueError(
+                f"pred_probs contains NaN or infinite values (first in row {row}); "
+                "pass finite predicted probabilities."
+            )
+        if np.any(values < 0):
+            raise ValueError(
+                f"pred_probs contains negative values (first in row {row}); "
+                "pass predicted probabilities (for example predict_proba's output), not scores."
+            )
+        total = float(values.sum(dtype=np.float64))
         raise ValueError(
             f"Row {row} of pred_probs sums to {total:.6g}, not 1 (tolerance "
-            f"{ROW_SUM_TOLERANCE:g}). Each row must be a probability distribution over the "
-            "classes: apply a softmax to logits, or divide each row by its sum."
+            f"{ROW_SUM_TOLERANCE:g}), or holds values above 1. Each row must be a probability "
+            "distribution over the classes: apply a softmax to logits, or divide each row by "
+            "its sum."
         )
     return pred_probs
 

@@ -6,7 +6,8 @@ that are robust to it.
 """
 
 from . import count, filter, rank
+from ._noise import NoiseEstimator
 from ._show_versions import show_versions
 from ._version import __version__
 
-__all__ = ["count", "filter", "rank", "show_versions", "__version__"]
+__all__ = ["NoiseEstimator", "count", "filter", "rank", "show_versions", "__version__"]

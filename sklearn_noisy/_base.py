@@ -1,0 +1,324 @@
+"""What NoiseEstimator, LabelPruner and ConfidentLearningClassifier share.
+
+The three estimators take the same parameters and fit the same way: out-of-fold predicted
+probabilities by cross-validation of a clone of ``estimator`` (or precomputed ones), then the
+confident joint, the noise matrices, the label issues and the label quality scores of the
+functional core, computed on the labels encoded as ``0..K-1``. This module holds that once.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn import get_config
+from sklearn.base import BaseEstimator, clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, check_cv, cross_val_predict
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import Bunch, _safe_indexing, check_random_state, get_tags, indexable
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import column_or_1d, validate_data
+
+from . import count, filter, rank
+from ._validation import FILTER_BY, RANK_BY, check_pred_probs
+
+#: The docstring entries of the parameters the three estimators share; each class docstring
+#: holds the placeholder ``%(shared_parameters)s``, replaced by :func:`_fill_shared_docstring`.
+SHARED_PARAMETERS_DOC = """\
+    estimator : classifier, default=None
+        The model whose out-of-fold ``predict_proba`` reveals the label issues. It is cloned,
+        never fitted in place. ``None`` means ``LogisticRegression(max_iter=1000)``.
+    cv : int, cross-validation generator or iterable, default=5
+        How the out-of-fold probabilities are computed. An int gives a shuffled
+        ``StratifiedKFold`` with that many folds, seeded by ``random_state``; every class then
+        needs at least ``cv`` examples. Other values are passed to
+        :func:`sklearn.model_selection.check_cv`. A splitter that uses ``groups`` receives
+        them by metadata routing (``set_split_request``).
+    filter_by : {'prune_by_noise_rate', 'prune_by_class', 'both', 'confident_learning', \
+'predicted_neq_given', 'low_normalized_margin', 'low_self_confidence'}, \
+default='prune_by_noise_rate'
+        How the label issues are chosen; see :func:`sklearn_noisy.filter.find_label_issues`.
+    frac_noise : float in (0, 1], default=1.0
+        Flag only this fraction of the estimated label issues (those with the most evidence).
+    num_to_remove_per_class : array-like of shape (n_classes,), default=None
+        For the pruning methods, how many issues to flag in each class (in the order of
+        ``classes_``) instead of the estimated number.
+    min_examples_per_class : int, default=1
+        Leave at least this many examples of each class unflagged.
+    return_indices_ranked_by : {'self_confidence', 'normalized_margin', \
+'confidence_weighted_entropy'}, default='self_confidence'
+        The label quality score stored in ``label_quality_scores_`` and used to order
+        ``ranked_label_issues_``; see :func:`sklearn_noisy.rank.get_label_quality_scores`.
+    n_jobs : int, default=None
+        Folds fitted in parallel (joblib; ``None`` means 1) and OpenMP threads of the counting
+        kernels (``None`` means all cores). Results do not depend on it.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffling of the folds when ``cv`` is an int. ``None`` draws fresh randomness
+        without touching numpy's global random state; pass an int for reproducible results.
+"""
+
+#: The docstring entries of the fitted attributes the three estimators share.
+SHARED_ATTRIBUTES_DOC = """\
+    classes_ : ndarray of shape (n_classes,)
+        The class labels, sorted; the columns of ``pred_probs_`` and the rows and columns of
+        the matrices below follow this order.
+    pred_probs_ : ndarray of shape (n_samples, n_classes)
+        The out-of-fold predicted probabilities (or the ``pred_probs`` given to ``fit``).
+    confident_joint_ : ndarray of shape (n_classes, n_classes)
+        Calibrated counts of examples with given label ``i`` (row) and likely true label
+        ``j`` (column).
+    noise_matrix_ : ndarray of shape (n_classes, n_classes)
+        ``P(given label = i | true label = j)`` at ``[i, j]``; columns sum to 1.
+    inverse_noise_matrix_ : ndarray of shape (n_classes, n_classes)
+        ``P(true label = j | given label = i)`` at ``[j, i]``; columns sum to 1.
+    py_ : ndarray of shape (n_classes,)
+        The estimated prior of the true labels.
+    label_issues_ : ndarray of bool of shape (n_samples,)
+        True for the training examples whose given label is likely wrong.
+    label_quality_scores_ : ndarray of shape (n_samples,)
+        How likely each given label is to be correct (lower: more likely wrong).
+    ranked_label_issues_ : ndarray of int
+        The indices of the label issues, most likely wrong first.
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of the features seen during ``fit``; only when ``X`` has string feature names.
+"""
+
+#: The weight of an example is at most 1 / NOISE_RATE_FLOOR (see ConfidentLearningClassifier).
+NOISE_RATE_FLOOR = 1e-3
+
+
+def _fill_shared_docstring(cls):
+    """Class decorator: put the shared parameter and attribute entries into the docstring."""
+    cls.__doc__ = cls.__doc__.replace(
+        "    %(shared_parameters)s\n", SHARED_PARAMETERS_DOC
+    ).replace("    %(shared_attributes)s\n", SHARED_ATTRIBUTES_DOC)
+    return cls
+
+
+def default_estimator():
+    """The model used when ``estimator=None``."""
+    return LogisticRegression(max_iter=1000)
+
+
+def subset_fit_params(params, indices, n_samples):
+    """Keep the rows ``indices`` of every fit parameter that has one entry per sample."""
+    subset = {}
+    for key, value in params.items():
+        is_per_sample = (
+            hasattr(value, "__len__") and not isinstance(value, (str, dict))
+            and len(value) == n_samples
+        )
+        subset[key] = _safe_indexing(value, indices) if is_per_sample else value
+    return subset
+
+
+class BaseConfidentLearning(BaseEstimator):
+    """Parameters, cross-validation and noise estimation shared by the three estimators."""
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit", "predict_proba"]), None],
+        "cv": ["cv_object"],
+        "filter_by": [StrOptions(set(FILTER_BY))],
+        "frac_noise": [Interval(Real, 0, 1, closed="right")],
+        "num_to_remove_per_class": ["array-like", None],
+        "min_examples_per_class": [Interval(Integral, 0, None, closed="left")],
+        "return_indices_ranked_by": [StrOptions(set(RANK_BY))],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        cv=5,
+        filter_by="prune_by_noise_rate",
+        frac_noise=1.0,
+        num_to_remove_per_class=None,
+        min_examples_per_class=1,
+        return_indices_ranked_by="self_confidence",
+        n_jobs=None,
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.cv = cv
+        self.filter_by = filter_by
+        self.frac_noise = frac_noise
+        self.num_to_remove_per_class = num_to_remove_per_class
+        self.min_examples_per_class = min_examples_per_class
+        self.return_indices_ranked_by = return_indices_ranked_by
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def _get_estimator(self):
+        """A fresh clone of ``estimator`` (or of the default model)."""
+        return default_estimator() if self.estimator is None else clone(self.estimator)
+
+    def _get_splitter(self, y):
+        """``cv`` as a splitter; an int gives a StratifiedKFold shuffled by ``random_state``."""
+        if isinstance(self.cv, Integral):
+            # None: fresh OS entropy, so that numpy's global RandomState is never drawn from.
+            rng = (
+                np.random.RandomState()
+                if self.random_state is None
+                else check_random_state(self.random_state)
+            )
+            return StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=rng)
+        return check_cv(self.cv, y, classifier=True)
+
+    def _route_fit_params(self, params):
+        """Split the fit parameters between the estimator's ``fit`` and the splitter.
+
+        With metadata routing enabled, each goes where it was requested; without it, every
+        parameter goes to the estimator's ``fit`` (as in scikit-learn's own meta-estimators).
+        """
+        if get_config()["enable_metadata_routing"]:
+            return process_routing(self, "fit", **params)
+        return Bunch(estimator=Bunch(fit=params), splitter=Bunch(split={}))
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object.
+
+        Fit parameters such as ``sample_weight`` go to the estimator's ``fit`` and ``groups``
+        to the splitter's ``split``, as requested with ``set_fit_request`` and
+        ``set_split_request``; see the :ref:`scikit-learn User Guide <metadata_routing>`.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The routing information.
+        """
+        return (
+            MetadataRouter(owner=self)
+            .add(
+                estimator=self._get_estimator(),
+                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+            )
+            .add(
+                splitter=check_cv(self.cv, classifier=True),
+                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+            )
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        estimator_tags = get_tags(self._get_estimator())
+        tags.input_tags.sparse = estimator_tags.input_tags.sparse
+        tags.input_tags.allow_nan = estimator_tags.input_tags.allow_nan
+        tags.target_tags.required = True
+        return tags
+
+    def _check_targets(self, X, y):
+        """Check ``y`` (binary or multiclass), encode it; return ``(X, y, y_encoded, classes)``."""
+        X, y = indexable(X, y)
+        y_type = type_of_target(y, input_name="y")
+        if y_type not in ("binary", "multiclass"):
+            raise ValueError(
+                f"Unknown label type: {y_type!r}. {type(self).__name__} needs class labels, "
+                "one per example (a binary or multiclass target); multilabel, multioutput and "
+                "continuous targets are not supported."
+            )
+        y_1d = column_or_1d(y, warn=True)
+        if y_1d.shape[0] == 0:
+            raise ValueError("y is empty (0 samples); pass at least one example per class.")
+        encoder = LabelEncoder().fit(y_1d)
+        if len(encoder.classes_) < 2:
+            raise ValueError(
+                f"y contains only one class ({encoder.classes_.tolist()[0]!r}); finding label issues "
+                "needs examples of at least two classes."
+            )
+        return X, y, encoder.transform(y_1d), encoder.classes_
+
+    def _check_class_counts(self, y_encoded, classes, splitter):
+        """Every class needs an example in every fold: a clear error before any fitting."""
+        n_splits = getattr(splitter, "n_splits", None)
+        if not isinstance(n_splits, Integral):
+            return
+        counts = np.bincount(y_encoded)
+        smallest = int(np.argmin(counts))
+        if counts[smallest] < n_splits:
+            raise ValueError(
+                f"Class {classes.tolist()[smallest]!r} has {counts[smallest]} example(s), fewer than "
+                f"the {n_splits} cross-validation folds (cv={self.cv!r}); every class needs at "
+                f"least one example per fold. Lower cv to at most {counts[smallest]}, add "
+                "examples of that class, or pass precomputed pred_probs to fit."
+            )
+
+    def _out_of_fold_pred_probs(self, X, y_encoded, classes, routed):
+        """Out-of-fold ``predict_proba`` of clones of the estimator, columns in class order."""
+        splitter = self._get_splitter(y_encoded)
+        self._check_class_counts(y_encoded, classes, splitter)
+        splits = list(splitter.split(X, y_encoded, **routed.splitter.split))
+        return cross_val_predict(
+            self._get_estimator(),
+            X,
+            y_encoded,
+            cv=splits,
+            method="predict_proba",
+            n_jobs=self.n_jobs,
+            params=routed.estimator.fit,
+        )
+
+    def _estimate_noise(self, X, y, pred_probs, routed):
+        """Validate the data, then estimate the label noise, touching no attribute of ``self``.
+
+        Returns
+        -------
+        X : indexable
+        y_encoded : ndarray of int
+        noise : Bunch
+            The values of the shared fitted attributes, without their trailing underscore.
+        """
+        X, y, y_encoded, classes = self._check_targets(X, y)
+        if pred_probs is None:
+            pred_probs = self._out_of_fold_pred_probs(X, y_encoded, classes, routed)
+        else:
+            # A copy: the fitted attribute must not change if the caller edits the array.
+            pred_probs = check_pred_probs(pred_probs, n_jobs=self.n_jobs).copy()
+            expected = (len(y_encoded), len(classes))
+            if pred_probs.shape != expected:
+                raise ValueError(
+                    f"pred_probs has shape {pred_probs.shape}, expected {expected}: one row per "
+                    f"example and one column per class, in the order of the sorted class labels "
+                    f"{list(classes)!r}."
+                )
+        confident_joint = count.compute_confident_joint(
+            y_encoded, pred_probs, n_jobs=self.n_jobs
+        )
+        py, noise_matrix, inverse_noise_matrix = count.estimate_latent(confident_joint, y_encoded)
+        label_issues = filter.find_label_issues(
+            y_encoded,
+            pred_probs,
+            filter_by=self.filter_by,
+            frac_noise=self.frac_noise,
+            num_to_remove_per_class=self.num_to_remove_per_class,
+            min_examples_per_class=self.min_examples_per_class,
+            confident_joint=confident_joint,
+            n_jobs=self.n_jobs,
+        )
+        rank_by = self.return_indices_ranked_by
+        noise = Bunch(
+            classes=classes,
+            pred_probs=pred_probs,
+            confident_joint=confident_joint,
+            noise_matrix=noise_matrix,
+            inverse_noise_matrix=inverse_noise_matrix,
+            py=py,
+            label_issues=label_issues,
+            label_quality_scores=rank.get_label_quality_scores(
+                y_encoded, pred_probs, method=rank_by, n_jobs=self.n_jobs
+            ),
+            ranked_label_issues=rank.order_label_issues(
+                label_issues, y_encoded, pred_probs, rank_by=rank_by, n_jobs=self.n_jobs
+            ),
+        )
+        return X, y_encoded, noise
+
+    def _set_fitted_attributes(self, X, noise):
+        """Store the results of a successful fit (and the number and names of features)."""
+        validate_data(self, X, y="no_validation", skip_check_array=True, reset=True)
+        for name, value in noise.items():
+            setattr(self, f"{name}_", value)

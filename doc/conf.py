@@ -1,0 +1,88 @@
+"""Sphinx configuration of the sklearn-noisy documentation.
+
+Build it from the repository root with::
+
+    python -m sphinx -W --keep-going -b html doc doc/_build/html
+
+(or ``make -C doc html``). The package must be importable (``pip install -e .``).
+"""
+
+import os
+from datetime import date
+
+import sklearn_noisy
+
+# -- Project ------------------------------------------------------------------
+
+project = "sklearn-noisy"
+author = "The sklearn-noisy developers"
+copyright = f"{date.today().year}, {author}"
+version = release = sklearn_noisy.__version__
+
+# -- General ------------------------------------------------------------------
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+]
+
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+root_doc = "index"
+default_role = "literal"
+
+# autosummary writes one page per object into doc/generated/.
+autosummary_generate = True
+autodoc_typehints = "none"
+autodoc_default_options = {"members": True, "inherited-members": True}
+
+# numpydoc renders the docstrings; members are listed by our autosummary templates.
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_attributes_as_param_list = True
+
+# -- Cross-references to other projects -----------------------------------------
+# The machines that build the docs may be offline; set SKLEARN_NOISY_DOC_INTERSPHINX=1 to link
+# to the Python, NumPy and scikit-learn documentation (it downloads their inventories).
+
+if os.environ.get("SKLEARN_NOISY_DOC_INTERSPHINX", "0") not in ("", "0"):
+    extensions.append("sphinx.ext.intersphinx")
+    intersphinx_mapping = {
+        "python": ("https://docs.python.org/3", None),
+        "numpy": ("https://numpy.org/doc/stable", None),
+        "sklearn": ("https://scikit-learn.org/stable", None),
+        "imblearn": ("https://imbalanced-learn.org/stable", None),
+        "matplotlib": ("https://matplotlib.org/stable", None),
+    }
+
+# -- HTML ---------------------------------------------------------------------
+
+html_theme = "pydata_sphinx_theme"
+html_title = f"sklearn-noisy {version}"
+html_static_path = ["_static"]
+html_theme_options = {
+    "navbar_end": ["theme-switcher", "navbar-icon-links"],
+    "show_toc_level": 2,
+    "secondary_sidebar_items": ["page-toc"],
+}
+html_show_sourcelink = False
+
+# -- Example gallery ----------------------------------------------------------
+# Files named plot_*.py in examples/ are executed and their figures shown; the other examples
+# are rendered without running them.
+
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "doc_module": ("sklearn_noisy",),
+    "backreferences_dir": "generated/backreferences",
+    "reference_url": {"sklearn_noisy": None},
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "matplotlib_animations": False,
+}

@@ -92,6 +92,8 @@ NOISE_RATE_FLOOR = 1e-3
 
 def _fill_shared_docstring(cls):
     """Class decorator: put the shared parameter and attribute entries into the docstring."""
+    if cls.__doc__ is None:  # python -OO strips docstrings
+        return cls
     cls.__doc__ = cls.__doc__.replace(
         "    %(shared_parameters)s\n", SHARED_PARAMETERS_DOC
     ).replace("    %(shared_attributes)s\n", SHARED_ATTRIBUTES_DOC)
@@ -193,15 +195,16 @@ class BaseConfidentLearning(BaseEstimator):
         """
         return (
             MetadataRouter(owner=self)
-            .add(
-                estimator=self._get_estimator(),
-                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
-            )
+            .add(estimator=self._get_estimator(), method_mapping=self._fit_mapping("fit"))
             .add(
                 splitter=check_cv(self.cv, classifier=True),
-                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+                method_mapping=self._fit_mapping("split"),
             )
         )
+
+    def _fit_mapping(self, callee):
+        """Route the parameters of ``fit`` to the method ``callee`` of a child."""
+        return MethodMapping().add(caller="fit", callee=callee)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -11,9 +11,9 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_noisy import NoiseEstimator
+from sklearn_noisy import LabelPruner, NoiseEstimator
 
-ESTIMATORS = [NoiseEstimator]
+ESTIMATORS = [NoiseEstimator, LabelPruner]
 
 
 def fitted_attributes(estimator):
@@ -110,7 +110,7 @@ def test_results_are_reproducible_with_random_state_and_depend_on_it(Estimator, 
         (lambda X, y: (X, y, {"pred_probs": np.full((len(y), 2), 0.5)}),
          r"pred_probs has shape \(150, 2\), expected \(150, 3\)"),
         (lambda X, y: (X, y + 0.5, {}), "Unknown label type: 'continuous'"),
-        (lambda X, y: (X, np.eye(3, dtype=int)[y], {}), "Unknown label type"),
+        (lambda X, y: (X, 1 - np.eye(3, dtype=int)[y], {}), "Unknown label type"),
     ],
     ids=["class-smaller-than-cv", "one-class", "pred-probs-shape", "continuous", "multilabel"],
 )

@@ -1,0 +1,785 @@
+"""The ``sklearn-noisy`` command line: find label errors in files, without writing Python.
+
+Subcommands:
+
+- ``find-issues``: the label issues of ``--labels`` + ``--pred-probs`` files, or of a table of
+  features (``--data table.csv --target COLUMN``) through cross-validated probabilities;
+- ``noise-matrix``: the estimated noise matrix, latent prior and issues per class;
+- ``demo``: finds known, injected label errors in scikit-learn's digits.
+
+Run ``sklearn-noisy COMMAND --help`` for the options. Bad input ends with exit status 2 and
+one line on stderr; an ``--out`` or ``--plot`` file is written whole or not at all.
+"""
+
+import argparse
+import csv
+import os
+import sys
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import FILTER_BY, RANK_BY, check_labels, check_pred_probs
+from ._version import __version__
+from .count import (
+    estimate_cv_predicted_probabilities,
+    estimate_py_and_noise_matrices_from_probabilities,
+)
+from .filter import find_label_issues
+from .rank import get_label_quality_scores
+
+PROG = "sklearn-noisy"
+#: Cells read as missing values in a ``--data`` table (compared in lower case).
+MISSING = frozenset({"", "na", "n/a", "nan", "null", "none"})
+MODELS = ("logreg", "hgb")
+
+
+# --------------------------------------------------------------------------------------------
+# Reading files
+# --------------------------------------------------------------------------------------------
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _extension(path, allowed):
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in allowed:
+        raise ValueError(f"{path}: unknown file type {ext or '(none)'!r}; use one of "
+                         f"{', '.join(allowed)}.")
+    return ext
+
+
+def _read_csv_rows(path, header):
+    """Return ``(column_names or None, rows)`` of a CSV file; blank lines are skipped.
+
+    ``header`` True or False says whether the first row names the columns; None means: it does
+    unless every cell of it is a number.
+    """
+    with open(path, newline="") as f:
+        rows = [row for row in csv.reader(f) if any(cell.strip() for cell in row)]
+    if not rows:
+        raise ValueError(f"{path} is empty.")
+    if header is None:
+        header = not all(_is_number(cell) for cell in rows[0])
+    return (rows[0], rows[1:]) if header else (None, rows)
+
+
+def _first_csv_row(path):
+    with open(path, newline="") as f:
+        for row in csv.reader(f):
+            if any(cell.strip() for cell in row):
+                return row
+    raise ValueError(f"{path} is empty.")
+
+
+def read_pred_probs(path, header=None):
+    """Predicted probabilities from ``.npy`` (memory-mapped) or ``.csv``; checked.
+
+    Returns ``(pred_probs, column_names)``; ``column_names`` is None without a CSV header.
+    """
+    if _extension(path, (".npy", ".csv")) == ".npy":
+        pred_probs, names = np.load(path, mmap_mode="r", allow_pickle=False), None
+    else:
+        first = _first_csv_row(path)
+        if header is None:
+            header = not all(_is_number(cell) for cell in first)
+        names = [cell.strip() for cell in first] if header else None
+        pred_probs = np.loadtxt(path, delimiter=",", skiprows=int(header), ndmin=2,
+                                dtype=np.float64)
+    try:
+        pred_probs = check_pred_probs(pred_probs)
+    except ValueError as exc:
+        hint = ""
+        if names is None and path.lower().endswith(".csv") and str(exc).startswith("Row 0 "):
+            hint = f" If the first row of {path} names the columns, pass --header."
+        raise ValueError(f"{path}: {exc}{hint}") from None
+    if names is not None and len(names) != pred_probs.shape[1]:
+        raise ValueError(f"{path}: the header has {len(names)} names for "
+                         f"{pred_probs.shape[1]} columns.")
+    return pred_probs, names
+
+
+def _column_index(path, column_names, n_columns, column, option):
+    """Position of ``column`` (a name, or a 0-based position) among the columns of a file."""
+    if column is None:
+        if n_columns == 1:
+            return 0
+        raise ValueError(f"{path} has {n_columns} columns; choose one with {option} NAME or "
+                         f"{option} POSITION (0-based).")
+    if column_names is not None and column in column_names:
+        return column_names.index(column)
+    if column.isdigit() and int(column) < n_columns:
+        return int(column)
+    known = f"its columns are {', '.join(column_names)}" if column_names else (
+        f"it has no header row and {n_columns} column(s), so give a position 0..{n_columns - 1}")
+    raise ValueError(f"{path} has no column {column!r}; {known}.")
+
+
+def read_labels(path, column=None, header=None):
+    """Labels from ``.npy`` (memory-mapped) or one column of a ``.csv`` file.
+
+    Returns a 1-D array: integers if every label is an integer, strings otherwise.
+    """
+    if _extension(path, (".npy", ".csv")) == ".npy":
+        labels = np.load(path, mmap_mode="r", allow_pickle=False)
+        if labels.ndim == 2 and labels.shape[1] == 1:
+            labels = labels[:, 0]
+        if labels.ndim != 1:
+            raise ValueError(f"{path}: labels must be a 1-D array, got shape {labels.shape}.")
+        return labels
+    names, rows = _read_csv_rows(path, header)
+    width = len(names) if names is not None else len(rows[0]) if rows else 1
+    index = _column_index(path, names, width, column, "--label-column")
+    values = []
+    for line, row in enumerate(rows, start=2 if names is not None else 1):
+        value = row[index].strip() if index < len(row) else ""
+        if not value:
+            raise ValueError(f"{path}: line {line} has no label in column {index}; every "
+                             "example needs a label.")
+        values.append(value)
+    return _as_integers_if_possible(np.array(values, dtype=str))
+
+
+def _as_integers_if_possible(values):
+    try:
+        return values.astype(np.int64)
+    except (ValueError, OverflowError):
+        return values
+
+
+def encode_labels(labels, n_classes=None, class_names=None):
+    """Map given labels to column indices of ``pred_probs``; return ``(codes, class_names)``.
+
+    - if ``class_names`` (a CSV header of ``pred_probs``) holds every label, a label is the
+      index of its name;
+    - integer labels are the indices themselves;
+    - other labels are sorted, and the i-th is the class of column i.
+    """
+    labels = np.asarray(labels)
+    classes, codes = np.unique(labels, return_inverse=True)
+    if class_names is not None:
+        lookup = {name: i for i, name in enumerate(class_names)}
+        if all(str(c) in lookup for c in classes):
+            columns = np.array([lookup[str(c)] for c in classes], dtype=np.intp)
+            return columns[codes], list(class_names)
+    if labels.dtype.kind in "iu":
+        n_classes = n_classes if n_classes is not None else int(classes[-1]) + 1
+        names = list(class_names) if class_names is not None else [str(k) for k in
+                                                                   range(n_classes)]
+        return labels.astype(np.intp), names
+    if n_classes is not None and len(classes) != n_classes:
+        raise ValueError(
+            f"the labels hold {len(classes)} distinct values but pred_probs has {n_classes} "
+            "columns, so the column of each label is unknown; give the pred_probs CSV a header "
+            "row naming the class of each column, or use integer labels 0..K-1."
+        )
+    return codes.astype(np.intp), [str(c) for c in classes]
+
+
+def read_table(path, target):
+    """A CSV table with a header row: returns ``(X, y, numeric, categorical)``.
+
+    ``X`` is an object array: floats (NaN when missing) in the numeric columns, strings (NaN when
+    missing) in the others; ``numeric`` and ``categorical`` are their positions in ``X``.
+    """
+    names, rows = _read_csv_rows(path, header=True)
+    if target not in names:
+        raise ValueError(f"{path} has no column {target!r}; its columns are "
+                         f"{', '.join(names)}. Name the label column with --target.")
+    for line, row in enumerate(rows, start=2):
+        if len(row) != len(names):
+            raise ValueError(f"{path}: line {line} has {len(row)} fields but the header has "
+                             f"{len(names)}.")
+    if not rows:
+        raise ValueError(f"{path} has a header but no rows.")
+    if len(names) < 2:
+        raise ValueError(f"{path} has no feature columns besides {target!r}.")
+    columns = [np.array(col, dtype=object) for col in zip(*rows)]
+    y = columns.pop(names.index(target))
+    missing_y = [i for i, v in enumerate(y) if v.strip().lower() in MISSING]
+    if missing_y:
+        raise ValueError(f"{path}: line {missing_y[0] + 2} has no value in the target column "
+                         f"{target!r}; drop or fill the {len(missing_y)} such row(s).")
+    X = np.empty((len(rows), len(columns)), dtype=object)
+    numeric, categorical = [], []
+    for j, column in enumerate(columns):
+        missing = np.array([v.strip().lower() in MISSING for v in column])
+        present = column[~missing]
+        if all(_is_number(v) for v in present):
+            X[:, j] = [np.nan if m else float(v) for v, m in zip(column, missing)]
+            numeric.append(j)
+        else:
+            X[:, j] = [np.nan if m else v.strip() for v, m in zip(column, missing)]
+            categorical.append(j)
+    return X, _as_integers_if_possible(np.array([v.strip() for v in y], dtype=str)), numeric, \
+        categorical
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-validation with a progress bar
+# --------------------------------------------------------------------------------------------
+
+class ProgressBar:
+    """A one-line progress bar, ``label [#####.....] done/total unit``, redrawn in place."""
+
+    def __init__(self, total, *, stream, label="cross-validation", unit="folds", width=30):
+        self.total, self.stream, self.label, self.unit, self.width = (
+            total, stream, label, unit, width)
+        self.done = 0
+        self._draw()
+
+    def advance(self):
+        self.done += 1
+        self._draw()
+
+    def close(self):
+        """End the line, so that whatever is written next starts on its own."""
+        self.stream.write("\n")
+        self.stream.flush()
+
+    def _draw(self):
+        filled = self.width * self.done // self.total
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total} {self.unit}")
+        self.stream.flush()
+
+
+def _make_reporting_classifier(estimator, on_fold_done):
+    """Wrap ``estimator`` so that each fold's ``predict_proba`` calls ``on_fold_done()``.
+
+    ``on_fold_done`` must be a plain function: scikit-learn's ``clone`` deep-copies parameters,
+    and functions survive a deep copy as themselves.
+    """
+    from sklearn.base import BaseEstimator, ClassifierMixin, clone
+
+    class _ReportingClassifier(ClassifierMixin, BaseEstimator):
+        def __init__(self, estimator, on_fold_done):
+            self.estimator = estimator
+            self.on_fold_done = on_fold_done
+
+        def fit(self, X, y, **fit_params):
+            self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
+            self.classes_ = self.estimator_.classes_
+            return self
+
+        def predict(self, X):
+            return self.estimator_.predict(X)
+
+        def predict_proba(self, X):
+            proba = self.estimator_.predict_proba(X)
+            self.on_fold_done()
+            return proba
+
+    return _ReportingClassifier(estimator, on_fold_done)
+
+
+def _show_progress(args):
+    return not args.quiet and sys.stderr.isatty()
+
+
+def _check_enough_per_class(codes, class_names, cv, source):
+    counts = np.bincount(codes, minlength=len(class_names))
+    smallest = int(np.argmin(counts))
+    if counts[smallest] < cv:
+        raise ValueError(
+            f"{source}: class {class_names[smallest]!r} has {counts[smallest]} example(s), fewer "
+            f"than the {cv} cross-validation folds; pass --cv {max(2, int(counts[smallest]))} "
+            "or fewer, or add examples of that class."
+        )
+
+
+def cross_validated_pred_probs(X, codes, class_names, clf, args, source):
+    """Out-of-fold ``pred_probs`` of ``clf``, with a progress bar when stderr is a terminal."""
+    _check_enough_per_class(codes, class_names, args.cv, source)
+    # A worker process could not redraw our bar, so it is shown only when folds run here.
+    bar = None
+    if _show_progress(args) and args.n_jobs in (None, 1):
+        bar = ProgressBar(args.cv, stream=sys.stderr)
+        clf = _make_reporting_classifier(clf, lambda: bar.advance())
+    try:
+        return estimate_cv_predicted_probabilities(
+            X, codes, clf, cv=args.cv, random_state=args.random_state, n_jobs=args.n_jobs)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _table_model(name, numeric, categorical, random_state):
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    preprocess = ColumnTransformer(
+        [
+            ("numeric", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()),
+             numeric),
+            ("categorical", make_pipeline(SimpleImputer(strategy="most_frequent"),
+                                          OneHotEncoder(handle_unknown="ignore")), categorical),
+        ],
+        # HistGradientBoostingClassifier needs a dense matrix.
+        sparse_threshold=0.3 if name == "logreg" else 0.0,
+    )
+    if name == "logreg":
+        model = LogisticRegression(max_iter=1000)
+    else:
+        model = HistGradientBoostingClassifier(random_state=random_state)
+    return make_pipeline(preprocess, model)
+
+
+# --------------------------------------------------------------------------------------------
+# Inputs shared by find-issues and noise-matrix
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Inputs:
+    """Checked labels (column indices), their class names and out-of-sample ``pred_probs``."""
+
+    labels: np.ndarray
+    class_names: list
+    pred_probs: np.ndarray
+
+
+def load_inputs(args):
+    """The labels and ``pred_probs`` the user gave, or computed from ``--data``."""
+    if args.data is not None:
+        if args.labels is not None or args.pred_probs is not None:
+            raise ValueError("give either --data with --target, or --labels with --pred-probs, "
+                             "not both.")
+        if args.target is None:
+            raise ValueError("--data needs --target COLUMN, the column holding the labels.")
+        X, y, numeric, categorical = read_table(args.data, args.target)
+        codes, class_names = encode_labels(y)
+        if len(class_names) < 2:
+            raise ValueError(f"{args.data}: column {args.target!r} holds a single class; finding "
+                             "label issues needs at least two.")
+        model = _table_model(args.model, numeric, categorical, args.random_state)
+        pred_probs = cross_validated_pred_probs(X, codes, class_names, model, args, args.data)
+        return Inputs(codes, class_names, pred_probs)
+    if args.labels is None or args.pred_probs is None:
+        raise ValueError("pass --labels FILE and --pred-probs FILE, or --data TABLE.csv "
+                         "--target COLUMN.")
+    pred_probs, column_names = read_pred_probs(args.pred_probs, args.header)
+    raw = read_labels(args.labels, args.label_column, args.header)
+    n_samples, n_classes = pred_probs.shape
+    if len(raw) != n_samples:
+        hint = ""
+        if len(raw) == n_samples + 1:
+            hint = f" If the first row of {args.labels} is a header, pass --header."
+        elif len(raw) == n_samples - 1:
+            hint = f" If the first row of {args.labels} is a label, pass --no-header."
+        raise ValueError(f"{args.labels} has {len(raw)} labels but {args.pred_probs} has "
+                         f"{n_samples} rows; both must list the same examples in the same "
+                         f"order.{hint}")
+    try:
+        codes, class_names = encode_labels(raw, n_classes, column_names)
+        codes = check_labels(codes, n_samples, n_classes)
+    except ValueError as exc:
+        raise ValueError(f"{args.labels}: {exc}") from None
+    return Inputs(codes, class_names, pred_probs)
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+# --------------------------------------------------------------------------------------------
+
+def format_table(headers, rows):
+    """Rows of cells as text columns: text left-aligned, numbers right-aligned."""
+    cells = [list(map(str, headers))] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[j]) for row in cells) for j in range(len(headers))]
+    right = [all(_is_number(row[j]) for row in cells[1:]) and len(cells) > 1
+             for j in range(len(headers))]
+    return "\n".join(
+        "  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(row, widths, right)).rstrip()
+        for row in cells
+    )
+
+
+def _check_output_folder(path):
+    """Fail before any long computation if ``path`` cannot be created."""
+    if path is None:
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ValueError(f"cannot write {path}: the folder {folder} does not exist.")
+    if os.path.isdir(path):
+        raise ValueError(f"cannot write {path}: it is a folder; give a file name.")
+
+
+def write_atomically(path, write, *, binary=False):
+    """Call ``write(file)`` on a temporary file beside ``path``, then move it into place.
+
+    On any error the temporary file is removed and ``path`` is left as it was.
+    """
+    folder, name = os.path.split(os.path.abspath(path))
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb" if binary else "w", **({} if binary else {"newline": ""})) as f:
+            write(f)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+
+
+def _new_figure(**kwargs):
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ValueError("--plot needs matplotlib: pip install matplotlib") from None
+    return Figure(**kwargs)
+
+
+def _save_figure(figure, path):
+    fmt = os.path.splitext(path)[1].lstrip(".").lower() or "png"
+    write_atomically(path, lambda f: figure.savefig(f, format=fmt, bbox_inches="tight"),
+                     binary=True)
+
+
+def _check_plot_path(path):
+    if path is None:
+        return
+    _check_output_folder(path)
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in (".png", ".pdf", ".svg", ".jpg", ".jpeg"):
+        raise ValueError(f"cannot plot to {path}: use a .png, .pdf, .svg or .jpg file name.")
+
+
+def _percent(part, whole):
+    return f"{100 * part / whole:.1f}%" if whole else "0.0%"
+
+
+# --------------------------------------------------------------------------------------------
+# Subcommands
+# --------------------------------------------------------------------------------------------
+
+def _issue_rows(inputs, ranked, rank_by, n_jobs):
+    """``(row, given label, suggested label, quality)`` for each ranked issue."""
+    scores = get_label_quality_scores(inputs.labels, inputs.pred_probs, method=rank_by,
+                                      n_jobs=n_jobs)
+    suggested = np.asarray(inputs.pred_probs[ranked]).argmax(axis=1)
+    names = inputs.class_names
+    return [(int(i), names[inputs.labels[i]], names[s], f"{float(scores[i]):.6g}")
+            for i, s in zip(ranked, suggested)]
+
+
+def find_issues_command(args):
+    """``find-issues``: print the top issues, write all of them to ``--out``."""
+    _check_output_folder(args.out)
+    inputs = load_inputs(args)
+    ranked = find_label_issues(inputs.labels, inputs.pred_probs, filter_by=args.filter_by,
+                               return_indices_ranked_by=args.rank_by, n_jobs=args.n_jobs)
+    rows = _issue_rows(inputs, ranked, args.rank_by, args.n_jobs)
+    n = len(inputs.labels)
+    shown = rows[:args.top]
+    print(f"Found {len(rows)} label issue{'s' if len(rows) != 1 else ''} among {n} examples "
+          f"({_percent(len(rows), n)}){', most likely first:' if shown else '.'}")
+    if shown:
+        print(format_table(["row", "given label", "suggested label", "label quality"], shown))
+        if len(rows) > len(shown):
+            print(f"... {len(rows) - len(shown)} more" + (" in " + args.out if args.out else
+                                                          "; write them all with --out FILE.csv"))
+    if args.out:
+        def write(f):
+            writer = csv.writer(f)
+            writer.writerow(["row", "given_label", "suggested_label", "label_quality"])
+            writer.writerows(rows)
+        write_atomically(args.out, write)
+        print(f"Wrote {len(rows)} issues to {args.out}.")
+    return 0
+
+
+def _plot_noise_matrix(noise_matrix, class_names, path):
+    try:
+        from .display import NoiseMatrixDisplay
+    except ImportError:
+        NoiseMatrixDisplay = None
+    figure = _new_figure(figsize=(1.2 + 0.6 * len(class_names), 1 + 0.6 * len(class_names)))
+    ax = figure.subplots()
+    if NoiseMatrixDisplay is not None:
+        NoiseMatrixDisplay(noise_matrix, display_labels=class_names).plot(ax=ax)
+    else:
+        image = ax.imshow(noise_matrix, vmin=0, vmax=1, cmap="viridis")
+        figure.colorbar(image, ax=ax, label="P(given label | true label)")
+        ticks = range(len(class_names))
+        ax.set_xticks(ticks, class_names, rotation=45, ha="right")
+        ax.set_yticks(ticks, class_names)
+        ax.set_xlabel("true label")
+        ax.set_ylabel("given label")
+        if len(class_names) <= 12:
+            for (i, j), value in np.ndenumerate(noise_matrix):
+                ax.text(j, i, f"{value:.2f}", ha="center", va="center",
+                        color="black" if value > 0.5 else "white", fontsize=8)
+        ax.set_title("Estimated noise matrix")
+    _save_figure(figure, path)
+
+
+def noise_matrix_command(args):
+    """``noise-matrix``: the estimated noise matrix, latent prior and issues per class."""
+    _check_plot_path(args.plot)
+    inputs = load_inputs(args)
+    py, noise_matrix, _, _ = estimate_py_and_noise_matrices_from_probabilities(
+        inputs.labels, inputs.pred_probs, n_jobs=args.n_jobs)
+    issues = find_label_issues(inputs.labels, inputs.pred_probs, filter_by=args.filter_by,
+                               n_jobs=args.n_jobs)
+    names = inputs.class_names
+    print("Estimated noise matrix P(given label | true label); each column sums to 1:")
+    print(format_table(["given \\ true"] + names,
+                       [[names[i]] + [f"{v:.3f}" for v in row]
+                        for i, row in enumerate(noise_matrix)]))
+    print()
+    n_classes = len(names)
+    counts = np.bincount(inputs.labels, minlength=n_classes)
+    per_class = np.bincount(inputs.labels[issues], minlength=n_classes)
+    rows = [[names[k], counts[k], f"{py[k]:.3f}", per_class[k]] for k in range(n_classes)]
+    rows.append(["total", counts.sum(), f"{py.sum():.3f}", per_class.sum()])
+    print(format_table(["class", "given", "P(true label)", "issues"], rows))
+    if args.plot:
+        _plot_noise_matrix(noise_matrix, names, args.plot)
+        print(f"Wrote the heatmap to {args.plot}.")
+    return 0
+
+
+def _plot_digits(images, rows, path):
+    n = len(rows)
+    n_cols = min(n, 6)
+    n_rows = max(1, -(-n // n_cols))
+    figure = _new_figure(figsize=(1.6 * n_cols, 1.9 * n_rows))
+    axes = np.atleast_1d(figure.subplots(n_rows, n_cols)).ravel()
+    for ax in axes:
+        ax.set_axis_off()
+    for ax, image, (row, given, suggested, true) in zip(axes, images, rows):
+        ax.imshow(image, cmap="gray_r", interpolation="nearest")
+        ax.set_title(f"#{row}: given {given}\nsuggested {suggested}", fontsize=9,
+                     color="black" if given != true else "tab:red")
+    figure.suptitle("Top flagged digits (red: the given label is in fact correct)", fontsize=10)
+    _save_figure(figure, path)
+
+
+def demo_command(args):
+    """``demo``: inject known noise into digits, find it, and score what was found."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from .datasets import load_noisy_digits
+
+    _check_plot_path(args.plot)
+    X, true_labels, labels, _ = load_noisy_digits(noise=args.noise,
+                                                  random_state=args.random_state)
+    if args.quick:
+        X, true_labels, labels = X[:500], true_labels[:500], labels[:500]
+    is_error = labels != true_labels
+    print(f"Digits: {len(labels)} images of 10 classes; {is_error.sum()} labels "
+          f"({_percent(is_error.sum(), len(labels))}) flipped with a random class-conditional "
+          f"noise matrix (--noise {args.noise}, --random-state {args.random_state}).")
+    clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    pred_probs = cross_validated_pred_probs(X, labels, [str(k) for k in range(10)], clf, args,
+                                            "digits")
+    ranked = find_label_issues(labels, pred_probs, return_indices_ranked_by="self_confidence",
+                               n_jobs=args.n_jobs)
+    found = int(is_error[ranked].sum())
+    precision = found / len(ranked) if len(ranked) else 1.0
+    recall = found / is_error.sum() if is_error.sum() else 1.0
+    print(f"Found {len(ranked)} label issues: precision {precision:.2f} ({found} of them are "
+          f"real errors), recall {recall:.2f} ({found} of the {is_error.sum()} errors).")
+    top = ranked[:args.top]
+    suggested = pred_probs[top].argmax(axis=1)
+    rows = [(int(i), int(labels[i]), int(s), int(true_labels[i]),
+             "yes" if is_error[i] else "no") for i, s in zip(top, suggested)]
+    if rows:
+        print(format_table(["row", "given", "suggested", "true", "error"], rows))
+    if args.plot:
+        _plot_digits(X[top].reshape(-1, 8, 8), [r[:4] for r in rows], args.plot)
+        print(f"Wrote the flagged digits to {args.plot}.")
+    print(f"Next: {PROG} find-issues --labels labels.csv --pred-probs pred_probs.npy")
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# Parser
+# --------------------------------------------------------------------------------------------
+
+def _formatter(prog):
+    return argparse.HelpFormatter(prog, max_help_position=32)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr, with exit status 2."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _formatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _int_at_least(low):
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"expected at least {low}, got {value}")
+        return value
+    return parse
+
+
+_positive_int, _non_negative_int = _int_at_least(1), _int_at_least(0)
+
+
+def _fraction(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 <= value < 0.9:
+        raise argparse.ArgumentTypeError(f"expected a fraction in [0, 0.9), got {value}")
+    return value
+
+
+def _common_options():
+    parent = _Parser(add_help=False)
+    parent.add_argument("--n-jobs", type=_positive_int, default=None, metavar="N",
+                        help="threads for the kernels and parallel cross-validation folds "
+                             "(default: all cores for the kernels, folds one by one)")
+    parent.add_argument("--random-state", type=int, default=0, metavar="SEED",
+                        help="seed of the cross-validation folds and models (default 0)")
+    parent.add_argument("--cv", type=_int_at_least(2), default=5, metavar="K",
+                        help="cross-validation folds (default 5)")
+    parent.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bar on stderr")
+    return parent
+
+
+def _input_options():
+    parent = _Parser(add_help=False)
+    group = parent.add_argument_group("input: labels and predicted probabilities")
+    group.add_argument("--labels", metavar="FILE", help="given labels, .csv or .npy")
+    group.add_argument("--label-column", metavar="NAME|POSITION",
+                       help="the column of --labels holding the labels (needed when it has "
+                            "several)")
+    group.add_argument("--pred-probs", metavar="FILE",
+                       help="out-of-sample predicted probabilities, one row per example and one "
+                            "column per class, .npy (memory-mapped) or .csv; a CSV header may "
+                            "name the class of each column")
+    group.add_argument("--header", action=argparse.BooleanOptionalAction, default=None,
+                       help="whether the first row of a CSV names the columns (default: it does "
+                            "unless all its cells are numbers)")
+    table = parent.add_argument_group("or input: a table of features and labels")
+    table.add_argument("--data", metavar="TABLE.csv",
+                       help="CSV with a header row; out-of-fold probabilities are computed by "
+                            "cross-validation")
+    table.add_argument("--target", metavar="COLUMN", help="the column of --data holding the labels")
+    table.add_argument("--model", choices=MODELS, default="logreg",
+                       help="logreg: LogisticRegression, hgb: HistGradientBoostingClassifier "
+                            "(default logreg)")
+    parent.add_argument("--filter-by", choices=FILTER_BY, default="prune_by_noise_rate",
+                        metavar="METHOD", help="how label issues are chosen: "
+                        f"{', '.join(FILTER_BY)} (default prune_by_noise_rate)")
+    return parent
+
+
+def build_parser():
+    """The argument parser of ``sklearn-noisy``."""
+    parser = _Parser(prog=PROG, description="Find label errors in classification data with "
+                                            "confident learning.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(title="commands", dest="command", required=True,
+                                     metavar="COMMAND")
+    common, inputs = _common_options(), _input_options()
+
+    find = commands.add_parser(
+        "find-issues", parents=[inputs, common], help="list the likely label errors",
+        description="List the examples whose given label is likely wrong, most likely first.")
+    find.add_argument("--rank-by", choices=RANK_BY, default="self_confidence", metavar="SCORE",
+                      help=f"label quality score that orders the issues: {', '.join(RANK_BY)} "
+                           "(default self_confidence)")
+    find.add_argument("--top", type=_non_negative_int, default=10, metavar="N",
+                      help="issues printed (default 10)")
+    find.add_argument("--out", metavar="FILE.csv",
+                      help="write every issue: row (0-based), given_label, suggested_label, "
+                           "label_quality")
+    find.set_defaults(run=find_issues_command)
+
+    noise = commands.add_parser(
+        "noise-matrix", parents=[inputs, common], help="estimate the label noise per class",
+        description="Print the estimated noise matrix P(given label | true label), the latent "
+                    "prior P(true label) and the number of issues per class.")
+    noise.add_argument("--plot", metavar="FILE.png", help="draw the noise matrix as a heatmap")
+    noise.set_defaults(run=noise_matrix_command)
+
+    demo = commands.add_parser(
+        "demo", parents=[common], help="find known label errors in the digits dataset",
+        description="Flip labels of scikit-learn's digits with known class-conditional noise, "
+                    "find them again, and print precision and recall.")
+    demo.add_argument("--noise", type=_fraction, default=0.2,
+                      help="fraction of labels flipped on average (default 0.2)")
+    demo.add_argument("--top", type=_non_negative_int, default=10, metavar="N",
+                      help="issues printed (default 10)")
+    demo.add_argument("--plot", metavar="FILE.png", help="draw the top flagged digits")
+    demo.add_argument("--quick", action="store_true", help="use the first 500 digits only")
+    demo.set_defaults(run=demo_command)
+    return parser
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None):
+    text = " ".join(str(message).split())
+    print(f"{PROG}: warning: {category.__name__}: {text}", file=sys.stderr)
+
+
+def main(argv=None):
+    """Run the ``sklearn-noisy`` command line; return its exit status.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        The arguments; ``None`` reads ``sys.argv[1:]``.
+
+    Returns
+    -------
+    status : int
+        0 on success, 2 on bad input (after one line on stderr).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from sklearn_noisy.cli import main
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> labels, pred_probs = (os.path.join(folder.name, name) for name in ("y.npy", "p.npy"))
+    >>> np.save(labels, [0, 0, 0, 1, 1, 1])
+    >>> np.save(pred_probs, [[0.9, 0.1], [0.8, 0.2], [0.1, 0.9],
+    ...                      [0.2, 0.8], [0.3, 0.7], [0.1, 0.9]])
+    >>> main(["find-issues", "--labels", labels, "--pred-probs", pred_probs])
+    Found 1 label issue among 6 examples (16.7%), most likely first:
+    row  given label  suggested label  label quality
+      2  0            1                          0.1
+    0
+    >>> folder.cleanup()
+    """
+    args = build_parser().parse_args(argv)
+    with warnings.catch_warnings():
+        warnings.showwarning = _one_line_warning
+        try:
+            return args.run(args)
+        except (ValueError, OSError, KeyError) as exc:
+            message = " ".join(str(exc).split()) or type(exc).__name__
+            if isinstance(exc, OSError) and exc.filename is not None:
+                message = f"{exc.filename}: {exc.strerror or message}"
+            print(f"{PROG}: error: {message}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print(f"{PROG}: interrupted", file=sys.stderr)
+            return 130

@@ -601,7 +601,8 @@ def demo_command(args):
     if args.plot:
         _plot_digits(X[top].reshape(-1, 8, 8), [r[:4] for r in rows], args.plot)
         print(f"Wrote the flagged digits to {args.plot}.")
-    print(f"Next: {PROG} find-issues --labels labels.csv --pred-probs pred_probs.npy")
+    print(f"On your data: {PROG} find-issues --labels LABELS.csv --pred-probs PRED_PROBS.npy, "
+          "or --data TABLE.csv --target COLUMN")
     return 0
 
 

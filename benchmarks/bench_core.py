@@ -1,0 +1,623 @@
+"""Speed and memory of sklearn-noisy's functional core, against cleanlab 2.9.0.
+
+For each problem size (n examples, K classes) and dtype, the script makes a deterministic
+``(labels, pred_probs)`` problem, then times each function (median of ``--repeats`` runs, after
+one untimed run that measures memory), compares it with the same call in cleanlab 2.9.0 and
+with one numpy pass over the input (``pred_probs.max(axis=1)``), and prints a markdown table.
+See benchmarks/README.md for the columns.
+
+    python benchmarks/bench_core.py --quick          # smoke run, a few seconds
+    python benchmarks/bench_core.py                  # the default sizes
+    python benchmarks/bench_core.py --imagenet       # adds n=1,281,167, K=1000, float32
+    python benchmarks/bench_core.py --phases 1e6x100 # where the time of find_label_issues goes
+"""
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+
+import sklearn_noisy
+from sklearn_noisy import count, rank
+from sklearn_noisy import filter as skn_filter
+from sklearn_noisy._threads import effective_n_threads
+
+MIB = 2**20
+DEFAULT_SIZES = "1e5x10,1e5x100,1e6x10,1e6x100"
+QUICK_SIZES = "3000x10"
+IMAGENET = (1_281_167, 1000)
+DEFAULT_FILTER_BY = "prune_by_noise_rate"
+OTHER_FILTER_BY = ("prune_by_class", "both", "confident_learning", "predicted_neq_given",
+                   "low_normalized_margin", "low_self_confidence")
+# cleanlab parallelises only these filter_by methods (multiprocessing over the classes).
+CLEANLAB_PARALLEL = ("prune_by_noise_rate", "prune_by_class", "both")
+
+# The synthetic problem: each row is a softmax of N(0, 1) logits, with one class (the class the
+# "model" believes, the true class for 90% of the rows) raised so that its probability is
+# sigmoid(z), z ~ N(1.5, 1.5). 20% of the given labels are replaced by another class.
+NOISE_RATE = 0.2
+MODEL_ERROR_RATE = 0.1
+CONFIDENCE_MEAN, CONFIDENCE_SD = 1.5, 1.5
+# Noise rows are drawn from a pool of this many rows (exponentiated once), so that making
+# the problem costs about two passes over memory rather than n * K random draws.
+POOL_ROWS = 4096
+CHUNK_BYTES = 16 * MIB
+
+
+# --------------------------------------------------------------------------- the problem
+
+
+def make_problem(n, n_classes, dtype, seed=0):
+    """Return ``(labels, pred_probs)``, the same for the same arguments.
+
+    ``pred_probs`` is written chunk by chunk into one preallocated array, so the extra memory
+    is a few chunks whatever ``n``.
+    """
+    rng = np.random.default_rng([seed, n, n_classes])
+    pool_rows = min(n, POOL_ROWS)
+    pool64 = np.exp(rng.standard_normal((pool_rows, n_classes)))
+    pool = pool64.astype(dtype)
+    pool_sums = pool.sum(axis=1, dtype=np.float64)
+    del pool64
+    pred_probs = np.empty((n, n_classes), dtype=dtype)
+    labels = np.empty(n, dtype=np.intp)
+    chunk = max(1, CHUNK_BYTES // (n_classes * pred_probs.itemsize))
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        m = stop - start
+        rows = np.arange(m)
+        pick = rng.integers(pool_rows, size=m)
+        true = rng.integers(n_classes, size=m)
+        believed = np.where(rng.random(m) < MODEL_ERROR_RATE, rng.integers(n_classes, size=m),
+                            true)
+        flipped = (true + rng.integers(1, n_classes, size=m)) % n_classes
+        labels[start:stop] = np.where(rng.random(m) < NOISE_RATE, flipped, true)
+        # Raise the believed class: p = boost / (rest + boost) = sigmoid(z).
+        rest = pool_sums[pick] - pool[pick, believed]
+        boost = rest * np.exp(rng.normal(CONFIDENCE_MEAN, CONFIDENCE_SD, size=m))
+        block = pred_probs[start:stop]
+        np.take(pool, pick, axis=0, out=block)
+        block[rows, believed] = boost
+        block *= (1.0 / (rest + boost)).astype(dtype)[:, None]
+    return labels, pred_probs
+
+
+# --------------------------------------------------------------------------- the functions
+
+
+def ours_find(filter_by=DEFAULT_FILTER_BY, ranked_by=None):
+    def run(labels, pred_probs, n_jobs):
+        return skn_filter.find_label_issues(labels, pred_probs, filter_by=filter_by,
+                                            return_indices_ranked_by=ranked_by, n_jobs=n_jobs)
+    return run
+
+
+def cleanlab_find(filter_by=DEFAULT_FILTER_BY, ranked_by=None):
+    def run(labels, pred_probs, n_jobs):
+        from cleanlab.filter import find_label_issues
+        return find_label_issues(labels, pred_probs, filter_by=filter_by,
+                                 return_indices_ranked_by=ranked_by, n_jobs=n_jobs)
+    return run
+
+
+def cleanlab_confident_joint(labels, pred_probs, n_jobs):
+    from cleanlab.count import compute_confident_joint
+    return compute_confident_joint(labels, pred_probs)
+
+
+def cleanlab_quality_scores(labels, pred_probs, n_jobs):
+    from cleanlab.rank import get_label_quality_scores
+    return get_label_quality_scores(labels, pred_probs)
+
+
+class Function:
+    """One benchmarked call: ours, the reference's, and whether the reference uses n_jobs."""
+
+    def __init__(self, name, ours, reference, reference_parallel):
+        self.name = name
+        self.ours = ours
+        self.reference = reference
+        self.reference_parallel = reference_parallel
+
+
+def functions_for(with_other_filters):
+    found = [
+        Function("find_label_issues", ours_find(), cleanlab_find(), True),
+        Function("find_label_issues(ranked_by=self_confidence)",
+                 ours_find(ranked_by="self_confidence"),
+                 cleanlab_find(ranked_by="self_confidence"), True),
+    ]
+    if with_other_filters:
+        found += [
+            Function(f"find_label_issues(filter_by={f})", ours_find(f), cleanlab_find(f),
+                     f in CLEANLAB_PARALLEL)
+            for f in OTHER_FILTER_BY
+        ]
+    return found + [
+        Function("compute_confident_joint",
+                 lambda labels, pred_probs, n_jobs: count.compute_confident_joint(
+                     labels, pred_probs, n_jobs=n_jobs),
+                 cleanlab_confident_joint, False),
+        Function("get_label_quality_scores",
+                 lambda labels, pred_probs, n_jobs: rank.get_label_quality_scores(
+                     labels, pred_probs, n_jobs=n_jobs),
+                 cleanlab_quality_scores, False),
+    ]
+
+
+def find_function(name):
+    for function in functions_for(with_other_filters=True):
+        if function.name == name:
+            return function
+    raise KeyError(name)
+
+
+def floor_pass(labels, pred_probs, n_jobs):
+    return pred_probs.max(axis=1)
+
+
+def same_result(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape:
+        return False
+    if a.dtype.kind == "f" or b.dtype.kind == "f":
+        return bool(np.allclose(a, b, rtol=1e-6, atol=1e-7))
+    return bool(np.array_equal(a, b))
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def _proc_status_kib(field):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return None
+
+
+def reset_peak_rss():
+    """Reset VmHWM to the current RSS (Linux >= 4.0); return the current RSS in bytes."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+        return _proc_status_kib("VmRSS") * 1024
+    except (OSError, TypeError):
+        return None
+
+
+def peak_rss():
+    kib = _proc_status_kib("VmHWM")
+    return None if kib is None else kib * 1024
+
+
+def measure_memory(function, labels, pred_probs, n_jobs):
+    """Run once under tracemalloc; return ``(result, peak extra bytes)``.
+
+    numpy reports its allocations to tracemalloc, so this catches every array a call makes;
+    it misses buffers allocated with plain malloc (small in our kernels).
+    """
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        result = function(labels, pred_probs, n_jobs)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return result, peak - before
+
+
+def measure_rss_once(function, labels, pred_probs, n_jobs):
+    """Run once; return ``(result, seconds, CPU seconds, peak RSS growth in bytes or None)``."""
+    gc.collect()
+    before = reset_peak_rss()
+    start, start_cpu = time.perf_counter(), time.process_time()
+    result = function(labels, pred_probs, n_jobs)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    return result, seconds, cpu, (None if before is None else peak_rss() - before)
+
+
+def timed(function, labels, pred_probs, n_jobs, repeats):
+    """Median wall-clock and median CPU seconds (all threads of this process) of the runs."""
+    wall, cpu = [], []
+    for _ in range(repeats):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        function(labels, pred_probs, n_jobs)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def median_seconds(function, labels, pred_probs, n_jobs, repeats):
+    return timed(function, labels, pred_probs, n_jobs, repeats)[0]
+
+
+def rss_in_fresh_process(name, n, n_classes, dtype, n_jobs):
+    """Peak RSS growth of one call of our ``name``, in a new process (no warm allocator)."""
+    case = json.dumps({"name": name, "n": n, "k": n_classes, "dtype": dtype, "n_jobs": n_jobs})
+    completed = subprocess.run([sys.executable, __file__, "--rss-case", case],
+                               capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        print(completed.stderr, file=sys.stderr)
+        return None
+    return json.loads(completed.stdout.strip().splitlines()[-1])["rss_delta"]
+
+
+def run_rss_case(case):
+    case = json.loads(case)
+    labels, pred_probs = make_problem(case["n"], case["k"], np.dtype(case["dtype"]))
+    function = find_function(case["name"]).ours
+    _, _, _, delta = measure_rss_once(function, labels, pred_probs, case["n_jobs"])
+    print(json.dumps({"rss_delta": delta}))
+
+
+def available_memory():
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def cleanlab_default_n_jobs():
+    """What cleanlab 2.9.0 uses for ``n_jobs=None``: physical cores (psutil) or logical ones."""
+    try:
+        import psutil
+
+        physical = psutil.cpu_count(logical=False)
+    except ImportError:
+        physical = None
+    return physical or os.cpu_count() or 1
+
+
+def bench_size(n, n_classes, dtype, args, with_other_filters, reference_ok, reference_repeats):
+    """Yield one result row (a dict) per function."""
+    t0 = time.perf_counter()
+    labels, pred_probs = make_problem(n, n_classes, dtype)
+    generated = time.perf_counter() - t0
+    input_bytes = pred_probs.nbytes
+    print(f"# n={n} K={n_classes} {dtype.name}: input {input_bytes / MIB:.0f} MiB, "
+          f"made in {generated:.2f} s", file=sys.stderr, flush=True)
+    floor, floor_cpu = timed(floor_pass, labels, pred_probs, None, max(args.repeats, 3))
+    yield {"n": n, "k": n_classes, "dtype": dtype.name, "function": "floor: pred_probs.max(axis=1)",
+           "seconds": floor, "cpu": floor_cpu, "floor": floor, "input_bytes": input_bytes}
+    cl_jobs = cleanlab_default_n_jobs()
+    for function in functions_for(with_other_filters):
+        row = {"n": n, "k": n_classes, "dtype": dtype.name, "function": function.name,
+               "floor": floor, "input_bytes": input_bytes}
+        ours, row["traced"] = measure_memory(function.ours, labels, pred_probs, args.threads)
+        row["seconds"], row["cpu"] = timed(function.ours, labels, pred_probs, args.threads,
+                                           args.repeats)
+        if args.rss:
+            row["rss"] = rss_in_fresh_process(function.name, n, n_classes, dtype.name,
+                                              args.threads)
+        if reference_ok:
+            if reference_repeats > 1:
+                theirs, row["cl_traced"] = measure_memory(function.reference, labels,
+                                                          pred_probs, 1)
+                row["cl_seconds"], row["cl_cpu"] = timed(function.reference, labels,
+                                                         pred_probs, 1, reference_repeats)
+            else:
+                # One run only (large cases): time it and take its peak RSS growth.
+                theirs, row["cl_seconds"], row["cl_cpu"], row["cl_rss"] = measure_rss_once(
+                    function.reference, labels, pred_probs, 1)
+            row["same"] = same_result(ours, theirs)
+            del theirs
+            if function.reference_parallel and cl_jobs > 1 and args.reference_parallel:
+                row["cl_par_seconds"] = median_seconds(
+                    function.reference, labels, pred_probs, cl_jobs, reference_repeats)
+        del ours
+        print(f"#   {function.name}: {row['seconds']:.4f} s", file=sys.stderr, flush=True)
+        yield row
+    del labels, pred_probs
+
+
+def fmt_mib(value):
+    return "n/a" if value is None else f"{value / MIB:.1f}"
+
+
+def fmt_s(value):
+    if value is None:
+        return "—"
+    return f"{value:.4f}" if value < 10 else f"{value:.1f}"
+
+
+def fmt_ratio(numerator, denominator):
+    if numerator is None or denominator is None or denominator <= 0:
+        return "—"
+    return f"{numerator / denominator:.1f}×"
+
+
+def peak_extra(row):
+    """The larger of the two peak-memory measurements of our call, or None."""
+    peaks = [row[key] for key in ("traced", "rss") if row.get(key) is not None]
+    return max(peaks) if peaks else None
+
+
+def table(rows, cl_jobs):
+    head = ["n", "K", "dtype", "function", "ours s", "ours CPU s", "× floor",
+            "peak MiB (traced)", "peak MiB (RSS)", "% of input", "cleanlab s (n_jobs=1)",
+            "speed-up", "speed-up (CPU)", f"cleanlab s (n_jobs={cl_jobs})", "speed-up",
+            "cleanlab peak MiB", "same result"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        peak = peak_extra(r)
+        cl_peak = r.get("cl_traced", r.get("cl_rss"))
+        if cl_peak is None:
+            cl_peak_text = "—"
+        else:
+            cl_peak_text = fmt_mib(cl_peak) + (" (RSS)" if "cl_rss" in r else "")
+        same = r.get("same")
+        cells = [
+            f"{r['n']:,}", str(r["k"]), r["dtype"], r["function"], fmt_s(r["seconds"]),
+            fmt_s(r["cpu"]), fmt_ratio(r["seconds"], r["floor"]),
+            fmt_mib(r["traced"]) if "traced" in r else "",
+            fmt_mib(r["rss"]) if "rss" in r else "",
+            f"{100 * peak / r['input_bytes']:.1f}" if peak is not None else "",
+            fmt_s(r.get("cl_seconds")), fmt_ratio(r.get("cl_seconds"), r["seconds"]),
+            fmt_ratio(r.get("cl_cpu"), r["cpu"]),
+            fmt_s(r.get("cl_par_seconds")), fmt_ratio(r.get("cl_par_seconds"), r["seconds"]),
+            cl_peak_text, "—" if same is None else ("yes" if same else "NO"),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def check_targets(rows):
+    """The targets of the benchmark issue, for the rows that were measured."""
+    lines = []
+    for r in rows:
+        if r["function"] != "find_label_issues":
+            continue
+        if (r["n"], r["k"], r["dtype"]) == (1_000_000, 100, "float32"):
+            if "cl_seconds" in r:
+                speedup = r["cl_seconds"] / r["seconds"]
+                lines.append(f"- {'PASS' if speedup >= 20 else 'FAIL'}: find_label_issues at "
+                             f"n=1e6, K=100, float32 is {speedup:.1f}× faster than cleanlab "
+                             f"n_jobs=1 (target >= 20×)")
+            if "cl_par_seconds" in r:
+                speedup = r["cl_par_seconds"] / r["seconds"]
+                lines.append(f"- {'PASS' if speedup >= 20 else 'FAIL'}: ... and {speedup:.1f}× "
+                             "faster than cleanlab with its default n_jobs (target >= 20×)")
+            ratio = r["seconds"] / r["floor"]
+            lines.append(f"- {'PASS' if ratio <= 4 else 'FAIL'}: it takes {ratio:.1f}× the "
+                         "single numpy pass (target <= 4×)")
+            peak = peak_extra(r)
+            if peak is not None:
+                share = 100 * peak / r["input_bytes"]
+                lines.append(f"- {'PASS' if share < 10 else 'FAIL'}: peak extra memory "
+                             f"{peak / MIB:.1f} MiB = {share:.1f}% of the input "
+                             "(target < 10%)")
+        if (r["n"], r["k"]) == IMAGENET:
+            lines.append(f"- {'PASS' if r['seconds'] < 3 else 'FAIL'}: ImageNet-sized "
+                         f"find_label_issues takes {r['seconds']:.2f} s (target < 3 s)")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- phases
+
+
+def time_phases(n, n_classes, dtype, n_jobs, repeats):
+    """Median seconds of each step of find_label_issues (default filter_by), run by hand.
+
+    Mirrors the body of sklearn_noisy.filter.find_label_issues with its private helpers, so
+    it must follow that function if it changes.
+    """
+    from sklearn_noisy import _validation
+    from sklearn_noisy._counting import find_invalid_row, group_by_label
+    from sklearn_noisy._selection import prune_flags
+    from sklearn_noisy.count import (
+        _confident_counts,
+        _finish_confident_joint,
+        _thresholds_from_groups,
+    )
+
+    labels, pred_probs = make_problem(n, n_classes, dtype)
+    n_threads = effective_n_threads(n_jobs)
+    state = {}
+
+    def validate_pred_probs():
+        find_invalid_row(pred_probs, _validation.ROW_SUM_TOLERANCE, n_threads)
+
+    def validate_labels():
+        _validation.check_labels(labels, n, n_classes)
+
+    def group():
+        state["groups"] = group_by_label(labels, pred_probs)
+
+    def thresholds():
+        offsets, _, self_confidence = state["groups"]
+        state["thresholds"] = _thresholds_from_groups(offsets, self_confidence)
+
+    def confident():
+        state["counts"] = _confident_counts(labels, pred_probs, state["thresholds"],
+                                            multiple_confident="argmax",
+                                            threshold_tolerance=1e-6, n_jobs=n_jobs)
+
+    def small_algebra():
+        offsets = state["groups"][0]
+        joint = _finish_confident_joint(state["counts"][0], labels, 1, calibrate=True)
+        state["quota"] = skn_filter._pruning_quota(joint, np.diff(offsets), 1.0, 1, None)
+
+    def select():
+        offsets, order, _ = state["groups"]
+        state["flags"] = prune_flags(pred_probs, order, offsets, state["quota"], n_threads)
+
+    def combine():
+        issues = (state["flags"] & 2) == 2
+        issues &= (state["counts"][2] & 1) == 0
+
+    phases = [
+        ("validation: _counting.find_invalid_row", validate_pred_probs),
+        ("validation: check_labels", validate_labels),
+        ("_counting.group_by_label", group),
+        ("thresholds (numpy means per class)", thresholds),
+        ("_counting.confident_pass (+ output arrays)", confident),
+        ("K x K numpy: calibrate, round, quota", small_algebra),
+        ("_selection.prune_flags", select),
+        ("final mask (numpy)", combine),
+    ]
+    results = []
+    for name, step in phases:
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            step()
+            times.append(time.perf_counter() - start)
+        results.append((name, statistics.median(times)))
+    total = median_seconds(ours_find(), labels, pred_probs, n_jobs, repeats)
+    floor = median_seconds(floor_pass, labels, pred_probs, None, repeats)
+    steps_sum = sum(seconds for _, seconds in results)
+    lines = [f"Phases of find_label_issues, n={n:,}, K={n_classes}, {dtype.name}, "
+             f"{n_threads} thread(s), median of {repeats}:", "",
+             "| phase | seconds | % of phases | × floor |", "|---|---|---|---|"]
+    for name, seconds in results:
+        lines.append(f"| {name} | {seconds:.4f} | {100 * seconds / steps_sum:.1f} | "
+                     f"{seconds / floor:.2f} |")
+    lines.append(f"| sum of phases | {steps_sum:.4f} | 100.0 | {steps_sum / floor:.2f} |")
+    lines.append(f"| find_label_issues, whole call | {total:.4f} | | {total / floor:.2f} |")
+    lines.append(f"| floor: pred_probs.max(axis=1) | {floor:.4f} | | 1.00 |")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def parse_sizes(text):
+    sizes = []
+    for item in nonempty(text.split(",")):
+        n, k = item.lower().split("x")
+        sizes.append((int(float(n)), int(k)))
+    return sizes
+
+
+def nonempty(items):
+    return [item.strip() for item in items if item.strip()]
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=None,
+                        help=f"comma-separated NxK problem sizes (default {DEFAULT_SIZES})")
+    parser.add_argument("--dtypes", default="float32,float64", help="default float32,float64")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="timed runs per case; the median is reported (default 3)")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"tiny sizes ({QUICK_SIZES}) for a smoke run of a few seconds")
+    parser.add_argument("--no-reference", dest="reference", action="store_false",
+                        help="do not run cleanlab")
+    parser.add_argument("--no-reference-parallel", dest="reference_parallel",
+                        action="store_false",
+                        help="run cleanlab with n_jobs=1 only, not also with its default n_jobs")
+    parser.add_argument("--imagenet", action="store_true",
+                        help="add n=1,281,167, K=1000, float32 (4.8 GiB of pred_probs); "
+                             "cleanlab runs there once, if memory allows")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="n_jobs for sklearn-noisy (default: all cores)")
+    parser.add_argument("--filters-at", default="1e5x100,1e6x100",
+                        help="sizes at which every other filter_by is also run "
+                             "(default 1e5x100,1e6x100; all sizes with --quick)")
+    parser.add_argument("--no-rss", dest="rss", action="store_false", default=None,
+                        help="skip the peak-RSS measurement in a fresh process per case "
+                             "(skipped by default with --quick: each process takes seconds "
+                             "to import scikit-learn)")
+    parser.add_argument("--phases", default=None, metavar="NxK",
+                        help="only time the phases of find_label_issues at these sizes "
+                             "(float32, or the first of --dtypes)")
+    parser.add_argument("--output", default=None, help="also write the markdown to this file")
+    parser.add_argument("--rss-case", default=None, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def header(args, cl_jobs):
+    import sklearn
+
+    try:
+        import cleanlab
+
+        cleanlab_version = cleanlab.__version__
+    except ImportError:
+        cleanlab_version = "not installed"
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"sklearn-noisy {sklearn_noisy.__version__}, cleanlab {cleanlab_version}, "
+            f"numpy {np.__version__}, scikit-learn {sklearn.__version__}, "
+            f"Python {platform.python_version()}, {os.cpu_count()} CPUs "
+            f"({platform.processor() or platform.machine()}); sklearn-noisy threads: "
+            f"{effective_n_threads(args.threads)}; cleanlab default n_jobs here: {cl_jobs}; "
+            f"repeats: {args.repeats}; load average at start: {load}")
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.rss_case:
+        run_rss_case(args.rss_case)
+        return
+    dtypes = [np.dtype(d) for d in nonempty(args.dtypes.split(","))]
+    if args.phases:
+        for n, k in parse_sizes(args.phases):
+            print(time_phases(n, k, dtypes[0], args.threads, max(args.repeats, 3)) + "\n")
+        return
+    if args.sizes is None:
+        args.sizes = QUICK_SIZES if args.quick else DEFAULT_SIZES
+    sizes = parse_sizes(args.sizes)
+    if args.rss is None:
+        args.rss = not args.quick
+    filters_at = set(sizes) if args.quick else set(parse_sizes(args.filters_at))
+    reference = args.reference
+    if reference:
+        try:
+            import cleanlab  # noqa: F401
+        except ImportError:
+            print("# cleanlab is not installed: running without the reference", file=sys.stderr)
+            reference = False
+    cl_jobs = cleanlab_default_n_jobs()
+    cases = [(n, k, d) for n, k in sizes for d in dtypes]
+    if args.imagenet:
+        cases.append((*IMAGENET, np.dtype(np.float32)))
+    lines = [header(args, cl_jobs), ""]
+    rows = []
+    for n, k, dtype in cases:
+        imagenet = (n, k) == IMAGENET
+        reference_ok = reference
+        reference_repeats = args.repeats
+        if reference and imagenet:
+            # cleanlab copies pred_probs (grouped by class) and builds an n x K bool matrix.
+            need = 2.5 * n * k * dtype.itemsize
+            free = available_memory()
+            reference_ok = free is not None and free - n * k * dtype.itemsize > need
+            reference_repeats = 1
+            if not reference_ok:
+                print("# ImageNet-sized case: not enough memory for cleanlab, skipped",
+                      file=sys.stderr)
+        rows.extend(bench_size(n, k, dtype, args, (n, k) in filters_at, reference_ok,
+                               reference_repeats))
+    lines.append(table(rows, cl_jobs))
+    targets = check_targets(rows)
+    if targets:
+        lines += ["", "Targets:", targets]
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    lines += ["", f"load average at end: {load}"]
+    text = "\n".join(lines)
+    print(text)
+    if args.output:
+        with open(args.output, "w") as out:
+            out.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -6,9 +6,19 @@ that are robust to it.
 """
 
 from . import count, filter, rank
+from ._classifier import ConfidentLearningClassifier
 from ._noise import NoiseEstimator
 from ._pruner import LabelPruner
 from ._show_versions import show_versions
 from ._version import __version__
 
-__all__ = ["LabelPruner", "NoiseEstimator", "count", "filter", "rank", "show_versions", "__version__"]
+__all__ = [
+    "ConfidentLearningClassifier",
+    "LabelPruner",
+    "NoiseEstimator",
+    "count",
+    "filter",
+    "rank",
+    "show_versions",
+    "__version__",
+]

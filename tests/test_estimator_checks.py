@@ -8,9 +8,13 @@ design. scikit-learn's own test suite checks its cross-validating meta-estimator
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_noisy import LabelPruner, NoiseEstimator
+from sklearn_noisy import ConfidentLearningClassifier, LabelPruner, NoiseEstimator
 
-CHECKED = [NoiseEstimator(cv=3, random_state=0), LabelPruner(cv=3, random_state=0)]
+CHECKED = [
+    NoiseEstimator(cv=3, random_state=0),
+    LabelPruner(cv=3, random_state=0),
+    ConfidentLearningClassifier(cv=3, random_state=0),
+]
 
 
 @parametrize_with_checks(CHECKED)

@@ -11,9 +11,9 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_noisy import LabelPruner, NoiseEstimator
+from sklearn_noisy import ConfidentLearningClassifier, LabelPruner, NoiseEstimator
 
-ESTIMATORS = [NoiseEstimator, LabelPruner]
+ESTIMATORS = [NoiseEstimator, LabelPruner, ConfidentLearningClassifier]
 
 
 def fitted_attributes(estimator):

@@ -13,12 +13,15 @@ one line on stderr; an ``--out`` or ``--plot`` file is written whole or not at a
 
 import argparse
 import csv
+import importlib.util
 import os
 import sys
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
 from ._validation import FILTER_BY, RANK_BY, check_labels, check_pred_probs
 from ._version import __version__
@@ -55,6 +58,20 @@ def _extension(path, allowed):
     return ext
 
 
+@contextmanager
+def _reading(path):
+    """Name ``path`` in the ValueError a reader raises."""
+    try:
+        yield
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+
+
+def _has_header(first_row, header):
+    """``header`` if given (True/False); else whether some cell of the first row is not a number."""
+    return header if header is not None else not all(_is_number(cell) for cell in first_row)
+
+
 def _read_csv_rows(path, header):
     """Return ``(column_names or None, rows)`` of a CSV file; blank lines are skipped.
 
@@ -65,9 +82,7 @@ def _read_csv_rows(path, header):
         rows = [row for row in csv.reader(f) if any(cell.strip() for cell in row)]
     if not rows:
         raise ValueError(f"{path} is empty.")
-    if header is None:
-        header = not all(_is_number(cell) for cell in rows[0])
-    return (rows[0], rows[1:]) if header else (None, rows)
+    return (rows[0], rows[1:]) if _has_header(rows[0], header) else (None, rows)
 
 
 def _first_csv_row(path):
@@ -84,14 +99,15 @@ def read_pred_probs(path, header=None):
     Returns ``(pred_probs, column_names)``; ``column_names`` is None without a CSV header.
     """
     if _extension(path, (".npy", ".csv")) == ".npy":
-        pred_probs, names = np.load(path, mmap_mode="r", allow_pickle=False), None
+        with _reading(path):
+            pred_probs, names = np.load(path, mmap_mode="r", allow_pickle=False), None
     else:
         first = _first_csv_row(path)
-        if header is None:
-            header = not all(_is_number(cell) for cell in first)
+        header = _has_header(first, header)
         names = [cell.strip() for cell in first] if header else None
-        pred_probs = np.loadtxt(path, delimiter=",", skiprows=int(header), ndmin=2,
-                                dtype=np.float64)
+        with _reading(path):
+            pred_probs = np.loadtxt(path, delimiter=",", skiprows=int(header), ndmin=2,
+                                    dtype=np.float64)
     try:
         pred_probs = check_pred_probs(pred_probs)
     except ValueError as exc:
@@ -127,7 +143,8 @@ def read_labels(path, column=None, header=None):
     Returns a 1-D array: integers if every label is an integer, strings otherwise.
     """
     if _extension(path, (".npy", ".csv")) == ".npy":
-        labels = np.load(path, mmap_mode="r", allow_pickle=False)
+        with _reading(path):
+            labels = np.load(path, mmap_mode="r", allow_pickle=False)
         if labels.ndim == 2 and labels.shape[1] == 1:
             labels = labels[:, 0]
         if labels.ndim != 1:
@@ -162,6 +179,8 @@ def encode_labels(labels, n_classes=None, class_names=None):
     - other labels are sorted, and the i-th is the class of column i.
     """
     labels = np.asarray(labels)
+    if labels.dtype.kind == "f" and np.all(np.mod(labels, 1) == 0):
+        labels = labels.astype(np.int64)
     classes, codes = np.unique(labels, return_inverse=True)
     if class_names is not None:
         lookup = {name: i for i, name in enumerate(class_names)}
@@ -250,33 +269,30 @@ class ProgressBar:
         self.stream.flush()
 
 
-def _make_reporting_classifier(estimator, on_fold_done):
-    """Wrap ``estimator`` so that each fold's ``predict_proba`` calls ``on_fold_done()``.
+class _ReportingClassifier(ClassifierMixin, BaseEstimator):
+    """A classifier that calls ``on_fold_done()`` after each ``predict_proba``.
 
-    ``on_fold_done`` must be a plain function: scikit-learn's ``clone`` deep-copies parameters,
-    and functions survive a deep copy as themselves.
+    Inside cross-validation that is once per fold. ``on_fold_done`` must be a plain function:
+    ``clone`` deep-copies parameters, and a function survives a deep copy as itself (a bound
+    method would drag a copy of its object, and of the terminal it writes to, along).
     """
-    from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
-    class _ReportingClassifier(ClassifierMixin, BaseEstimator):
-        def __init__(self, estimator, on_fold_done):
-            self.estimator = estimator
-            self.on_fold_done = on_fold_done
+    def __init__(self, estimator, on_fold_done):
+        self.estimator = estimator
+        self.on_fold_done = on_fold_done
 
-        def fit(self, X, y, **fit_params):
-            self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
-            self.classes_ = self.estimator_.classes_
-            return self
+    def fit(self, X, y, **fit_params):
+        self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
+        self.classes_ = self.estimator_.classes_
+        return self
 
-        def predict(self, X):
-            return self.estimator_.predict(X)
+    def predict(self, X):
+        return self.estimator_.predict(X)
 
-        def predict_proba(self, X):
-            proba = self.estimator_.predict_proba(X)
-            self.on_fold_done()
-            return proba
-
-    return _ReportingClassifier(estimator, on_fold_done)
+    def predict_proba(self, X):
+        proba = self.estimator_.predict_proba(X)
+        self.on_fold_done()
+        return proba
 
 
 def _show_progress(args):
@@ -301,7 +317,7 @@ def cross_validated_pred_probs(X, codes, class_names, clf, args, source):
     bar = None
     if _show_progress(args) and args.n_jobs in (None, 1):
         bar = ProgressBar(args.cv, stream=sys.stderr)
-        clf = _make_reporting_classifier(clf, lambda: bar.advance())
+        clf = _ReportingClassifier(clf, lambda: bar.advance())
     try:
         return estimate_cv_predicted_probabilities(
             X, codes, clf, cv=args.cv, random_state=args.random_state, n_jobs=args.n_jobs)
@@ -422,7 +438,7 @@ def write_atomically(path, write, *, binary=False):
     folder, name = os.path.split(os.path.abspath(path))
     temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     try:
-        with open(temporary, "wb" if binary else "w", **({} if binary else {"newline": ""})) as f:
+        with (open(temporary, "wb") if binary else open(temporary, "w", newline="")) as f:
             write(f)
         os.replace(temporary, path)
     except BaseException:
@@ -432,10 +448,9 @@ def write_atomically(path, write, *, binary=False):
 
 
 def _new_figure(**kwargs):
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise ValueError("--plot needs matplotlib: pip install matplotlib") from None
+    # The object-oriented API: no pyplot, no GUI backend, no global figure state.
+    from matplotlib.figure import Figure
+
     return Figure(**kwargs)
 
 
@@ -452,6 +467,8 @@ def _check_plot_path(path):
     ext = os.path.splitext(path)[1].lower()
     if ext not in (".png", ".pdf", ".svg", ".jpg", ".jpeg"):
         raise ValueError(f"cannot plot to {path}: use a .png, .pdf, .svg or .jpg file name.")
+    if importlib.util.find_spec("matplotlib") is None:
+        raise ValueError("--plot needs matplotlib: pip install matplotlib")
 
 
 def _percent(part, whole):

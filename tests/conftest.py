@@ -57,6 +57,28 @@ def binary_problem():
     return _read_only(labels, pred_probs)
 
 
+@pytest.fixture
+def argmax_not_confident():
+    """Example 0 (label 0) reaches t0 and t1, but its argmax, class 2, misses t2.
+
+    t0 = (0.32 + 0.21) / 2 = 0.265, t1 = (0.30 + 0.20) / 2 = 0.25, t2 = (0.90 + 0.80) / 2 = 0.85.
+    Confident classes: 0 -> {0, 1} (argmax 2, confident argmax 0); 1 -> {1}; 2 -> {0, 1}
+    (argmax 0); 3 -> none; 4 -> {2}; 5 -> none.
+    """
+    labels = np.array([0, 0, 1, 1, 2, 2])
+    pred_probs = np.array(
+        [
+            [0.32, 0.31, 0.37],
+            [0.21, 0.70, 0.09],
+            [0.60, 0.30, 0.10],
+            [0.10, 0.20, 0.70],
+            [0.05, 0.05, 0.90],
+            [0.10, 0.10, 0.80],
+        ]
+    )
+    return _read_only(labels, pred_probs)
+
+
 def _build_problem(seed, n_samples, n_classes, dtype, *, imbalance, noise, never_predicted,
                    singleton_class, missing_classes, sharpness):
     """Random labels and out-of-sample-like predicted probabilities, at least two labels used.

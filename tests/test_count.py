@@ -135,28 +135,6 @@ def test_tied_argmax_within_tolerance_is_not_counted_as_an_issue():
 # --- the three departures of the reference from the paper ------------------------------------
 
 
-@pytest.fixture
-def argmax_not_confident():
-    """Example 0 (label 0) reaches t0 and t1 but its argmax, class 2, misses t2.
-
-    t0 = (0.31 + 0.21) / 2 = 0.26, t1 = (0.30 + 0.20) / 2 = 0.25, t2 = (0.90 + 0.80) / 2 = 0.85.
-    Confident classes: 0 -> {0, 1}; 1 -> {1}; 2 -> {0, 1} (argmax 0); 3 -> none; 4 -> {2};
-    5 -> none.
-    """
-    labels = np.array([0, 0, 1, 1, 2, 2])
-    pred_probs = np.array(
-        [
-            [0.31, 0.32, 0.37],
-            [0.21, 0.70, 0.09],
-            [0.60, 0.30, 0.10],
-            [0.10, 0.20, 0.70],
-            [0.05, 0.05, 0.90],
-            [0.10, 0.10, 0.80],
-        ]
-    )
-    return labels, pred_probs
-
-
 def test_multiple_confident_argmax_counts_the_overall_argmax(argmax_not_confident):
     labels, pred_probs = argmax_not_confident
     joint, off_diagonal = compute_confident_joint(
@@ -165,15 +143,22 @@ def test_multiple_confident_argmax_counts_the_overall_argmax(argmax_not_confiden
     # Example 0 goes to (0, 2), although class 2 did not reach its threshold.
     np.testing.assert_array_equal(joint, [[0, 1, 1], [1, 0, 0], [0, 0, 1]])
     np.testing.assert_array_equal(off_diagonal, [0, 1, 2])
+    # With the default diagonal floor of 1.
+    np.testing.assert_array_equal(
+        compute_confident_joint(labels, pred_probs, calibrate=False),
+        [[1, 1, 1], [1, 1, 0], [0, 0, 1]],
+    )
 
 
 def test_multiple_confident_confident_argmax_follows_the_paper(argmax_not_confident):
     labels, pred_probs = argmax_not_confident
-    joint = compute_confident_joint(
-        labels, pred_probs, calibrate=False, min_diagonal=0, multiple_confident="confident_argmax"
+    joint, off_diagonal = compute_confident_joint(
+        labels, pred_probs, calibrate=False, min_diagonal=0, multiple_confident="confident_argmax",
+        return_indices_of_off_diagonals=True,
     )
-    # Example 0 goes to (0, 1): 0.32 is the largest probability among the confident classes.
-    np.testing.assert_array_equal(joint, [[0, 2, 0], [1, 0, 0], [0, 0, 1]])
+    # Example 0 goes to (0, 0): 0.32 is the largest probability among the confident classes.
+    np.testing.assert_array_equal(joint, [[1, 1, 0], [1, 0, 0], [0, 0, 1]])
+    np.testing.assert_array_equal(off_diagonal, [1, 2])
 
 
 @pytest.fixture

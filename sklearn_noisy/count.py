@@ -145,6 +145,7 @@ def compute_confident_joint(
     multiple_confident="argmax",
     threshold_tolerance=1e-6,
     min_diagonal=1,
+    multi_label=False,
     n_jobs=None,
 ):
     """Count the examples confidently belonging to each (given label, true label) pair.
@@ -178,6 +179,10 @@ def compute_confident_joint(
         Diagonal entries are raised to at least this value before calibration, so that no
         class is estimated to have no correctly labelled example. The reference uses 1; the
         paper's rule is 0.
+    multi_label : bool, default=False
+        ``labels`` holds a list of classes per example (or a binary indicator matrix): return
+        the one-vs-rest joints of shape (K, 2, 2) of
+        :func:`sklearn_noisy.multilabel.compute_confident_joint`.
     n_jobs : int, default=None
         OpenMP threads; ``None`` uses all cores. Results do not depend on it.
 
@@ -205,6 +210,13 @@ def compute_confident_joint(
     array([[2, 1],
            [0, 2]])
     """
+    if multi_label:
+        from . import multilabel
+
+        return multilabel.compute_confident_joint(
+            labels, pred_probs, calibrate=calibrate,
+            return_indices_of_off_diagonals=return_indices_of_off_diagonals, n_jobs=n_jobs,
+        )
     labels, pred_probs = check_labels_and_pred_probs(
         labels, pred_probs, n_jobs=n_jobs, allow_one_class=True
     )

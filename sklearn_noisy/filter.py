@@ -70,6 +70,7 @@ def find_label_issues(
     min_examples_per_class=1,
     confident_joint=None,
     multiple_confident="argmax",
+    multi_label=False,
     n_jobs=None,
 ):
     """Find the examples whose given label is likely wrong.
@@ -117,6 +118,10 @@ def find_label_issues(
         A precomputed confident joint for the pruning methods; computed if omitted.
     multiple_confident : {'argmax', 'confident_argmax'}, default='argmax'
         See :func:`sklearn_noisy.count.compute_confident_joint`.
+    multi_label : bool, default=False
+        ``labels`` holds a list of classes per example (or a binary indicator matrix) and
+        ``pred_probs`` an independent probability per class: delegate to
+        :func:`sklearn_noisy.multilabel.find_label_issues`.
     n_jobs : int, default=None
         OpenMP threads; ``None`` uses all cores. Results do not depend on it.
 
@@ -150,6 +155,16 @@ def find_label_issues(
     >>> find_label_issues(labels, pred_probs, return_indices_ranked_by="self_confidence")
     array([2])
     """
+    if multi_label:
+        from . import multilabel
+
+        return multilabel.find_label_issues(
+            labels, pred_probs, filter_by=filter_by,
+            return_indices_ranked_by=return_indices_ranked_by, rank_by_kwargs=rank_by_kwargs,
+            frac_noise=frac_noise, num_to_remove_per_class=num_to_remove_per_class,
+            min_examples_per_class=min_examples_per_class, confident_joint=confident_joint,
+            n_jobs=n_jobs,
+        )
     check_option(filter_by, "filter_by", FILTER_BY)
     if return_indices_ranked_by is not None:
         check_option(return_indices_ranked_by, "return_indices_ranked_by", RANK_BY)
@@ -166,40 +181,51 @@ def find_label_issues(
             num_to_remove_per_class, n_classes, "num_to_remove_per_class"
         )
     n_threads = effective_n_threads(n_jobs)
-
-    if filter_by in ("low_normalized_margin", "low_self_confidence"):
-        scores = _quality_scores(labels, pred_probs, filter_by[4:], n_threads=n_threads)
-        n_issues = _count_confident_off_diagonal(labels, pred_probs, n_jobs)
-        issues = np.zeros(n_samples, dtype=bool)
-        issues[np.argsort(scores, kind="stable")[:n_issues]] = True
-    else:
-        offsets, order, self_confidence = group_by_label(labels, pred_probs)
-        thresholds = _thresholds_from_groups(offsets, self_confidence)
-        counts, guess, agrees = _confident_counts(
-            labels, pred_probs, thresholds, multiple_confident=multiple_confident,
-            threshold_tolerance=1e-6, n_jobs=n_jobs,
-        )
-        if filter_by == "confident_learning":
-            issues = (guess >= 0) & (guess != labels)
-        elif filter_by == "predicted_neq_given":
-            issues = (agrees & 2) == 0
-        else:
-            if confident_joint is None:
-                confident_joint = _finish_confident_joint(counts, labels, 1, calibrate=True)
-            quota = _pruning_quota(
-                confident_joint, np.diff(offsets), frac_noise, min_examples_per_class,
-                num_to_remove_per_class,
-            )
-            bits = PRUNE_BITS[filter_by]
-            flags = prune_flags(pred_probs, order, offsets, quota, n_threads)
-            issues = (flags & bits) == bits
-        # An example whose label is the argmax (within 1e-6) is not an issue.
-        issues &= (agrees & 1) == 0
-
+    issues = _find_issue_mask(
+        labels, pred_probs, filter_by=filter_by, frac_noise=frac_noise,
+        num_to_remove_per_class=num_to_remove_per_class,
+        min_examples_per_class=min_examples_per_class, confident_joint=confident_joint,
+        multiple_confident=multiple_confident, n_threads=n_threads,
+    )
     if return_indices_ranked_by is None:
         return issues
     return _order_issues(issues, labels, pred_probs, return_indices_ranked_by,
                          rank_by_kwargs or {}, n_threads)
+
+
+def _find_issue_mask(labels, pred_probs, *, filter_by, frac_noise, num_to_remove_per_class,
+                     min_examples_per_class, confident_joint, multiple_confident, n_threads):
+    """The boolean mask of :func:`find_label_issues`, on checked inputs."""
+    n_samples = len(labels)
+    if filter_by in ("low_normalized_margin", "low_self_confidence"):
+        scores = _quality_scores(labels, pred_probs, filter_by[4:], n_threads=n_threads)
+        n_issues = _count_confident_off_diagonal(labels, pred_probs, n_threads)
+        issues = np.zeros(n_samples, dtype=bool)
+        issues[np.argsort(scores, kind="stable")[:n_issues]] = True
+        return issues
+    offsets, order, self_confidence = group_by_label(labels, pred_probs)
+    thresholds = _thresholds_from_groups(offsets, self_confidence)
+    counts, guess, agrees = _confident_counts(
+        labels, pred_probs, thresholds, multiple_confident=multiple_confident,
+        threshold_tolerance=1e-6, n_jobs=n_threads,
+    )
+    if filter_by == "confident_learning":
+        issues = (guess >= 0) & (guess != labels)
+    elif filter_by == "predicted_neq_given":
+        issues = (agrees & 2) == 0
+    else:
+        if confident_joint is None:
+            confident_joint = _finish_confident_joint(counts, labels, 1, calibrate=True)
+        quota = _pruning_quota(
+            confident_joint, np.diff(offsets), frac_noise, min_examples_per_class,
+            num_to_remove_per_class,
+        )
+        bits = PRUNE_BITS[filter_by]
+        flags = prune_flags(pred_probs, order, offsets, quota, n_threads)
+        issues = (flags & bits) == bits
+    # An example whose label is the argmax (within 1e-6) is not an issue.
+    issues &= (agrees & 1) == 0
+    return issues
 
 
 def _pruning_quota(confident_joint, label_counts, frac_noise, min_examples_per_class,

@@ -596,14 +596,27 @@ def estimate_cv_predicted_probabilities(X, labels, clf=None, *, cv=5, random_sta
     (150, 3)
     """
     labels = np.asarray(labels)
-    labels = check_labels(labels, len(labels), int(labels.max()) + 1 if labels.size else 0)
+    if labels.size == 0:
+        raise ValueError("labels is empty (0 examples); pass at least one example per class.")
+    n_classes = int(np.max(labels)) + 1 if np.issubdtype(labels.dtype, np.number) else 0
+    labels = check_labels(labels, len(labels), max(n_classes, 1))
+    missing = np.flatnonzero(np.bincount(labels, minlength=n_classes) == 0)
+    if missing.size:
+        raise ValueError(
+            f"Class {missing[0]} has no examples; labels must use every class 0..{n_classes - 1} "
+            "so that the columns of pred_probs index them. Re-encode the labels with "
+            "sklearn.preprocessing.LabelEncoder."
+        )
     clf = LogisticRegression(max_iter=1000) if clf is None else clf
     if not hasattr(clf, "predict_proba"):
         raise ValueError(f"clf must have a predict_proba method; {type(clf).__name__} does not.")
     if isinstance(cv, (int, np.integer)):
-        rng = np.random.RandomState() if random_state is None else check_random_state(random_state)
-        if isinstance(random_state, np.random.Generator):
+        if random_state is None:
+            rng = np.random.RandomState()
+        elif isinstance(random_state, np.random.Generator):
             rng = np.random.RandomState(random_state.integers(2**32))
+        else:
+            rng = check_random_state(random_state)
         cv = StratifiedKFold(n_splits=int(cv), shuffle=True, random_state=rng)
     else:
         cv = check_cv(cv, labels, classifier=is_classifier(clf))

@@ -566,11 +566,6 @@ def test_cv_is_reproducible_with_random_state(small_dataset):
     np.testing.assert_array_equal(seeded, first)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="count.estimate_cv_predicted_probabilities calls check_random_state(random_state) "
-    "before its Generator branch; check_random_state rejects a numpy Generator",
-)
 def test_cv_accepts_a_numpy_generator_as_documented(small_dataset):
     X, y = small_dataset
     first = estimate_cv_predicted_probabilities(X, y, cv=4, random_state=np.random.default_rng(1))

@@ -302,21 +302,11 @@ def test_cv_needs_predict_proba(imbalanced_features):
                     labels, match=r"clf must have a predict_proba method; LinearSVC does not")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="estimate_cv_predicted_probabilities with no examples fails inside numpy "
-    "('zero-size array to reduction operation minimum') instead of saying the input is empty",
-)
 def test_cv_rejects_empty_input_clearly():
     assert_rejected(estimate_cv_predicted_probabilities, np.zeros((0, 2)),
                     np.array([], dtype=int), match=r"empty")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="estimate_cv_predicted_probabilities with a class missing from labels returns "
-    "fewer columns than labels.max() + 1, so the columns no longer index the labels",
-)
 def test_cv_probabilities_have_a_column_per_class_or_refuse_missing_classes():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(20, 2))

@@ -5,7 +5,7 @@ probabilities, estimate the noise between given and true labels, and train model
 that are robust to it.
 """
 
-from . import count, display, filter, latent_algebra, noise_generation, polyplex, rank
+from . import count, datasets, display, filter, latent_algebra, noise_generation, polyplex, rank
 from ._classifier import ConfidentLearningClassifier
 from ._noise import NoiseEstimator
 from ._pruner import LabelPruner
@@ -17,6 +17,7 @@ __all__ = [
     "LabelPruner",
     "NoiseEstimator",
     "count",
+    "datasets",
     "display",
     "filter",
     "latent_algebra",

@@ -516,27 +516,13 @@ def find_issues_command(args):
 
 
 def _plot_noise_matrix(noise_matrix, class_names, path):
-    try:
-        from .display import NoiseMatrixDisplay
-    except ImportError:
-        NoiseMatrixDisplay = None
-    figure = _new_figure(figsize=(1.2 + 0.6 * len(class_names), 1 + 0.6 * len(class_names)))
-    ax = figure.subplots()
-    if NoiseMatrixDisplay is not None:
-        NoiseMatrixDisplay(noise_matrix, display_labels=class_names).plot(ax=ax)
-    else:
-        image = ax.imshow(noise_matrix, vmin=0, vmax=1, cmap="viridis")
-        figure.colorbar(image, ax=ax, label="P(given label | true label)")
-        ticks = range(len(class_names))
-        ax.set_xticks(ticks, class_names, rotation=45, ha="right")
-        ax.set_yticks(ticks, class_names)
-        ax.set_xlabel("true label")
-        ax.set_ylabel("given label")
-        if len(class_names) <= 12:
-            for (i, j), value in np.ndenumerate(noise_matrix):
-                ax.text(j, i, f"{value:.2f}", ha="center", va="center",
-                        color="black" if value > 0.5 else "white", fontsize=8)
-        ax.set_title("Estimated noise matrix")
+    from .display import NoiseMatrixDisplay
+
+    size = 2 + 0.6 * len(class_names)
+    figure = _new_figure(figsize=(size + 1, size))
+    NoiseMatrixDisplay(noise_matrix, display_labels=class_names).plot(
+        ax=figure.subplots(), include_values=len(class_names) <= 12,
+        xticks_rotation="vertical" if max(map(len, class_names)) > 3 else "horizontal")
     _save_figure(figure, path)
 
 

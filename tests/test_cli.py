@@ -26,7 +26,7 @@ PRED_PROBS = [[0.9, 0.1], [0.8, 0.2], [0.1, 0.9], [0.2, 0.8], [0.3, 0.7], [0.1, 
 def run(*args, cwd):
     """Run ``python -m sklearn_noisy ARGS`` in ``cwd``."""
     return subprocess.run([sys.executable, "-m", "sklearn_noisy", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, env=ENV, timeout=300)
+                          capture_output=True, text=True, env=ENV, timeout=300, check=False)
 
 
 def read_csv(path):
@@ -238,8 +238,8 @@ def test_usage_errors_are_one_line_with_exit_2(tmp_path):
     result = run("find-issues", "--top", "-1", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "sklearn-noisy find-issues: error: argument --top: expected at least 0, got -1 "
-        "(see sklearn-noisy find-issues --help)"
+        ("sklearn-noisy find-issues: error: argument --top: expected at least 0, got -1 "
+         "(see sklearn-noisy find-issues --help)")
     ]
 
 
@@ -279,7 +279,8 @@ def test_progress_bar_shows_on_a_terminal_unless_quiet(tmp_path, quiet):
         args = ["find-issues", "--data", "table.csv", "--target", "level", "--cv", "3"]
         result = subprocess.run(
             [sys.executable, "-m", "sklearn_noisy", *args] + (["--quiet"] if quiet else []),
-            cwd=tmp_path, stdout=subprocess.PIPE, stderr=follower, env=ENV, timeout=300)
+            cwd=tmp_path, stdout=subprocess.PIPE, stderr=follower, env=ENV, timeout=300,
+            check=False)
         os.close(follower)
         stderr = b""
         while True:
@@ -297,3 +298,24 @@ def test_progress_bar_shows_on_a_terminal_unless_quiet(tmp_path, quiet):
         assert stderr == b""
     else:
         assert b"cross-validation [" in stderr and b"3/3 folds" in stderr
+
+
+def test_demo_finds_injected_errors_and_reports_them_against_the_truth(tmp_path):
+    from sklearn_noisy.datasets import load_noisy_digits
+
+    result = run("demo", "--quick", "--top", "5", "--plot", "digits.png", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    _, true_labels, labels, _ = load_noisy_digits(noise=0.2, random_state=0)
+    true_labels, labels = true_labels[:500], labels[:500]
+    lines = result.stdout.splitlines()
+    n_errors = np.sum(labels != true_labels)
+    assert lines[0].startswith(f"Digits: 500 images of 10 classes; {n_errors} labels "
+                               f"({n_errors / 5:.1f}%) flipped")
+    precision, recall = lines[1].split()[5], lines[1].split()[13]
+    assert float(precision) > 0.5 and float(recall) > 0.6, lines[1]
+    assert lines[2].split() == ["row", "given", "suggested", "true", "error"]
+    for line in lines[3:8]:
+        row, given, _, true, error = line.split()
+        assert int(given) == labels[int(row)] and int(true) == true_labels[int(row)]
+        assert error == ("yes" if given != true else "no")
+    assert (tmp_path / "digits.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -11,6 +11,7 @@ from ._noise import NoiseEstimator
 from ._pruner import LabelPruner
 from ._show_versions import show_versions
 from ._version import __version__
+from .scoring import make_trusted_scorer
 
 __all__ = [
     "ConfidentLearningClassifier",
@@ -21,6 +22,7 @@ __all__ = [
     "display",
     "filter",
     "latent_algebra",
+    "make_trusted_scorer",
     "noise_generation",
     "polyplex",
     "rank",

@@ -573,6 +573,7 @@ def demo_command(args):
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
+    from threadpoolctl import threadpool_limits
 
     from .datasets import load_noisy_digits
 
@@ -586,8 +587,11 @@ def demo_command(args):
           f"({_percent(is_error.sum(), len(labels))}) flipped with a random class-conditional "
           f"noise matrix (--noise {args.noise}, --random-state {args.random_state}).")
     clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
-    pred_probs = cross_validated_pred_probs(X, labels, [str(k) for k in range(10)], clf, args,
-                                            "digits")
+    # Digits are too small for threaded BLAS to help; on a busy machine its threads spin and
+    # made this step 50 times slower.
+    with threadpool_limits(limits=1, user_api="blas"):
+        pred_probs = cross_validated_pred_probs(X, labels, [str(k) for k in range(10)], clf,
+                                                args, "digits")
     ranked = find_label_issues(labels, pred_probs, return_indices_ranked_by="self_confidence",
                                n_jobs=args.n_jobs)
     found = int(is_error[ranked].sum())

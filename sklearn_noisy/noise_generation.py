@@ -408,6 +408,7 @@ def _make_valid(noise_matrix, py):
     short = slack <= 0
     widest_slack = _slack(widest, py)[short]
     needed = np.max(-slack[short] / (widest_slack - slack[short]))
+    # A little further than needed, so that rounding errors cannot undo the validity.
     step = needed + 0.01 * (1 - needed)
     return (1 - step) * noise_matrix + step * widest
 

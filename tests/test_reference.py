@@ -26,11 +26,11 @@ cleanlab = pytest.importorskip("cleanlab")
 if cleanlab.__version__ != "2.9.0":
     pytest.skip("the differential tests pin cleanlab 2.9.0", allow_module_level=True)
 
-import cleanlab.count as cl_count  # noqa: E402
-import cleanlab.filter as cl_filter  # noqa: E402
-import cleanlab.internal.latent_algebra as cl_latent  # noqa: E402
-import cleanlab.internal.util as cl_util  # noqa: E402
-import cleanlab.rank as cl_rank  # noqa: E402
+import cleanlab.count as cl_count
+import cleanlab.filter as cl_filter
+import cleanlab.internal.latent_algebra as cl_latent
+import cleanlab.internal.util as cl_util
+import cleanlab.rank as cl_rank
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 

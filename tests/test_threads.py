@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from threadpoolctl import threadpool_limits
 
-from sklearn_noisy._threads import effective_n_threads, openmp_enabled
+from sklearn_noisy import _threads
 from sklearn_noisy._validation import FILTER_BY, RANK_BY
 from sklearn_noisy.count import (
     compute_confident_joint,
@@ -21,7 +21,8 @@ from sklearn_noisy.count import (
 from sklearn_noisy.filter import find_label_issues
 from sklearn_noisy.rank import get_label_quality_scores, order_label_issues
 
-needs_openmp = pytest.mark.skipif(not openmp_enabled(), reason="built without OpenMP")
+effective_n_threads = _threads.effective_n_threads
+needs_openmp = pytest.mark.skipif(not _threads.openmp_enabled(), reason="built without OpenMP")
 
 
 def all_results(labels, pred_probs, n_jobs):

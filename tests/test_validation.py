@@ -94,7 +94,8 @@ def test_the_first_bad_row_is_named_even_in_a_later_block():
     pred_probs = np.full((n_samples, 3), 1 / 3)
     pred_probs[[1500, 3100, 4999]] = [0.5, 0.5, 0.5]
     for n_jobs in (1, 2, 4):
-        assert_rejected(lambda y, p: find_label_issues(y, p, n_jobs=n_jobs), labels, pred_probs,
+        assert_rejected(lambda y, p, n_jobs=n_jobs: find_label_issues(y, p, n_jobs=n_jobs),
+                        labels, pred_probs,
                         match=r"Row 1500 of pred_probs")
 
 

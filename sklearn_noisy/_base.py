@@ -117,6 +117,35 @@ def subset_fit_params(params, indices, n_samples):
     return subset
 
 
+def clean_class_index(clean_class, classes):
+    """The index in ``classes`` of the class assumed free of label errors (binary only)."""
+    if len(classes) != 2:
+        raise ValueError(
+            f"pulearning={clean_class!r} needs a binary target (positive-unlabelled learning), "
+            f"but y has {len(classes)} classes; use pulearning=None for multiclass data."
+        )
+    matches = np.flatnonzero(classes == clean_class)
+    if matches.size == 0:
+        raise ValueError(
+            f"pulearning={clean_class!r} is not one of the classes of y, "
+            f"{classes.tolist()!r}; pass the label of the class whose labels are all correct."
+        )
+    return int(matches[0])
+
+
+def assume_no_errors_in(confident_joint, clean):
+    """The confident joint if no example labelled ``clean`` belongs to another class.
+
+    The counts of row ``clean`` off the diagonal move onto its diagonal, so row sums (the
+    label counts) are kept; the noise matrices estimated from the result then have
+    ``P(given = clean | true = other) = 0`` and ``P(true = other | given = clean) = 0``.
+    """
+    joint = np.array(confident_joint, copy=True)
+    joint[clean, clean] = joint[clean].sum()
+    joint[clean, np.arange(len(joint)) != clean] = 0
+    return joint
+
+
 class BaseConfidentLearning(BaseEstimator):
     """Parameters, cross-validation and noise estimation shared by the three estimators."""
 
@@ -265,8 +294,11 @@ class BaseConfidentLearning(BaseEstimator):
             params=routed.estimator.fit,
         )
 
-    def _estimate_noise(self, X, y, pred_probs, routed):
+    def _estimate_noise(self, X, y, pred_probs, routed, *, clean_class=None):
         """Validate the data, then estimate the label noise, touching no attribute of ``self``.
+
+        ``clean_class`` (a label or None) is a class assumed to have no label errors; see
+        :func:`assume_no_errors_in`.
 
         Returns
         -------
@@ -276,6 +308,7 @@ class BaseConfidentLearning(BaseEstimator):
             The values of the shared fitted attributes, without their trailing underscore.
         """
         X, y, y_encoded, classes = self._check_targets(X, y)
+        clean = None if clean_class is None else clean_class_index(clean_class, classes)
         if pred_probs is None:
             pred_probs = self._out_of_fold_pred_probs(X, y_encoded, classes, routed)
         else:
@@ -291,6 +324,8 @@ class BaseConfidentLearning(BaseEstimator):
         confident_joint = count.compute_confident_joint(
             y_encoded, pred_probs, n_jobs=self.n_jobs
         )
+        if clean is not None:
+            confident_joint = assume_no_errors_in(confident_joint, clean)
         py, noise_matrix, inverse_noise_matrix = count.estimate_latent(confident_joint, y_encoded)
         label_issues = filter.find_label_issues(
             y_encoded,
@@ -302,6 +337,8 @@ class BaseConfidentLearning(BaseEstimator):
             confident_joint=confident_joint,
             n_jobs=self.n_jobs,
         )
+        if clean is not None:
+            label_issues &= y_encoded != clean
         rank_by = self.return_indices_ranked_by
         noise = Bunch(
             classes=classes,

@@ -59,6 +59,13 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         floored at 1e-3), so that each class keeps its apparent size after pruning, as in the
         confident-learning paper. Sample weights passed to ``fit`` are multiplied by these.
         Estimators whose ``fit`` does not take ``sample_weight`` are fitted unweighted.
+    pulearning : class label, default=None
+        Positive-unlabelled learning, for a binary target: the label of the class whose given
+        labels are all correct (for example the positives, when only some positives are
+        labelled and every other example is labelled negative). No example of that class is
+        flagged, and the noise estimates assume that no example of the other class was given
+        this label: ``noise_matrix_[p, other] = 0``, as in Rank Pruning. ``None`` assumes
+        nothing.
 
     Attributes
     ----------
@@ -77,6 +84,9 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
     ----------
     Northcutt, C. G., Jiang, L., Chuang, I. L. (2021). Confident Learning: Estimating
     Uncertainty in Dataset Labels. Journal of Artificial Intelligence Research, 70, 1373-1411.
+
+    Northcutt, C. G., Wu, T., Chuang, I. L. (2017). Learning with Confident Examples: Rank
+    Pruning for Robust Classification with Noisy Labels. UAI 2017.
 
     Examples
     --------
@@ -102,6 +112,7 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
     _parameter_constraints: dict = {
         **BaseConfidentLearning._parameter_constraints,
         "reweight": ["boolean"],
+        "pulearning": "no_validation",  # a class label, checked against classes_ in fit
     }
 
     def __init__(
@@ -114,9 +125,10 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         num_to_remove_per_class=None,
         min_examples_per_class=1,
         return_indices_ranked_by="self_confidence",
-        reweight=True,
         n_jobs=None,
         random_state=None,
+        reweight=True,
+        pulearning=None,
     ):
         super().__init__(
             estimator,
@@ -130,6 +142,7 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
             random_state=random_state,
         )
         self.reweight = reweight
+        self.pulearning = pulearning
 
     @_fit_context(
         # The estimator inside is validated by its own fit.
@@ -160,7 +173,8 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
             The fitted classifier.
         """
         routed = self._route_fit_params(fit_params)
-        X, y_encoded, noise = self._estimate_noise(X, y, pred_probs, routed)
+        X, y_encoded, noise = self._estimate_noise(X, y, pred_probs, routed,
+                                                   clean_class=self.pulearning)
         kept = np.flatnonzero(~noise.label_issues)
         missing = np.setdiff1d(np.arange(len(noise.classes)), y_encoded[kept])
         if missing.size:

@@ -14,6 +14,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_noisy import ConfidentLearningClassifier, NoiseEstimator
+from sklearn_noisy._base import assume_no_errors_in
 from sklearn_noisy._classifier import noise_rate_weights
 
 PRUNE_METHODS = ["prune_by_noise_rate", "prune_by_class", "both", "confident_learning",
@@ -221,3 +222,63 @@ def test_cross_val_score_clone_and_pipeline(noisy_data):
     pipeline = Pipeline([("scale", StandardScaler()), ("clf", model)]).fit(X, y)
     scaled = clone(model).fit(StandardScaler().fit_transform(X), y)
     assert_allclose(pipeline.predict_proba(X), scaled.predict_proba(StandardScaler().fit_transform(X)))
+
+
+def positive_unlabelled(seed, labelled_fraction=0.5):
+    """Binary data where only some positives (class 1) are labelled; the rest is labelled 0."""
+    X, y = make_classification(n_samples=3000, n_features=8, n_informative=5, n_redundant=0,
+                               n_clusters_per_class=1, class_sep=1.0, flip_y=0,
+                               random_state=seed)
+    rng = np.random.default_rng(seed)
+    given = np.where((y[:1500] == 1) & (rng.random(1500) < labelled_fraction), 1, 0)
+    return X[:1500], given, X[1500:], y[1500:]
+
+
+def test_assume_no_errors_in_moves_the_clean_row_onto_its_diagonal():
+    joint = np.array([[5, 3], [2, 10]])
+    assert_array_equal(assume_no_errors_in(joint, 0), [[8, 0], [2, 10]])
+    assert_array_equal(assume_no_errors_in(joint, 1), [[5, 3], [0, 12]])
+    assert_array_equal(joint, [[5, 3], [2, 10]])  # not modified in place
+
+
+def test_pulearning_beats_the_naive_classifier_on_positive_unlabelled_data():
+    # Half the positives labelled: at least 10 points of clean-test accuracy better.
+    for seed in range(3):
+        X_train, given, X_test, y_test = positive_unlabelled(seed)
+        naive = LogisticRegression().fit(X_train, given).score(X_test, y_test)
+        model = ConfidentLearningClassifier(LogisticRegression(), pulearning=1,
+                                            random_state=seed).fit(X_train, given)
+        assert model.score(X_test, y_test) >= naive + 0.1, (seed, naive)
+
+
+@pytest.mark.parametrize("filter_by", PRUNE_METHODS + ["low_self_confidence"])
+def test_pulearning_never_flags_the_clean_class_and_zeroes_its_noise_rates(filter_by):
+    X_train, given, _, _ = positive_unlabelled(0)
+    names = np.array(["unlabelled", "positive"])[given]
+    model = ConfidentLearningClassifier(filter_by=filter_by, pulearning="positive",
+                                        random_state=0).fit(X_train, names)
+    positive = list(model.classes_).index("positive")
+    other = 1 - positive
+    assert not np.any(model.label_issues_[names == "positive"])
+    assert np.any(model.label_issues_)
+    assert model.confident_joint_[positive, other] == 0
+    label_counts = [np.sum(names == name) for name in model.classes_]
+    assert_array_equal(model.confident_joint_.sum(axis=1), label_counts)
+    assert model.noise_matrix_[positive, other] == 0
+    assert model.inverse_noise_matrix_[other, positive] == 0
+    assert 0.3 < model.noise_matrix_[other, positive] < 0.7  # half the positives unlabelled
+
+
+@pytest.mark.parametrize(
+    "y, pulearning, message",
+    [
+        (np.arange(90) % 3, 1, "needs a binary target"),
+        (np.arange(90) % 2, 7, r"pulearning=7 is not one of the classes of y, \[0, 1\]"),
+    ],
+)
+def test_pulearning_errors_are_clear_and_fit_nothing(y, pulearning, message):
+    X = np.random.default_rng(0).normal(size=(90, 2))
+    model = ConfidentLearningClassifier(pulearning=pulearning)
+    with pytest.raises(ValueError, match=message):
+        model.fit(X, y)
+    assert not hasattr(model, "classes_")

@@ -173,7 +173,7 @@ def find_label_issues(
     min_examples_per_class = check_non_negative_int(min_examples_per_class,
                                                     "min_examples_per_class")
     labels, pred_probs = check_labels_and_pred_probs(labels, pred_probs, n_jobs=n_jobs)
-    n_samples, n_classes = pred_probs.shape
+    n_classes = pred_probs.shape[1]
     if confident_joint is not None:
         confident_joint = check_confident_joint(confident_joint, n_classes)
     if num_to_remove_per_class is not None:

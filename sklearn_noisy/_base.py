@@ -106,7 +106,8 @@ def default_estimator():
 
 
 def subset_fit_params(params, indices, n_samples):
-    """Keep the rows ``indices`` of every fit parameter that has one entry per sample."""
+    """Keep the rows ``indices`` of every parameter (of fit, or of a scorer) that has one
+    entry per sample; other values are passed on unchanged."""
     subset = {}
     for key, value in params.items():
         is_per_sample = (
@@ -259,8 +260,8 @@ class BaseConfidentLearning(BaseEstimator):
         encoder = LabelEncoder().fit(y_1d)
         if len(encoder.classes_) < 2:
             raise ValueError(
-                f"y contains only one class ({encoder.classes_.tolist()[0]!r}); finding label issues "
-                "needs examples of at least two classes."
+                f"y contains only one class ({encoder.classes_.tolist()[0]!r}); finding label "
+                "issues needs examples of at least two classes."
             )
         return X, y, encoder.transform(y_1d), encoder.classes_
 
@@ -273,9 +274,9 @@ class BaseConfidentLearning(BaseEstimator):
         smallest = int(np.argmin(counts))
         if counts[smallest] < n_splits:
             raise ValueError(
-                f"Class {classes.tolist()[smallest]!r} has {counts[smallest]} example(s), fewer than "
-                f"the {n_splits} cross-validation folds (cv={self.cv!r}); every class needs at "
-                f"least one example per fold. Lower cv to at most {counts[smallest]}, add "
+                f"Class {classes.tolist()[smallest]!r} has {counts[smallest]} example(s), fewer "
+                f"than the {n_splits} cross-validation folds (cv={self.cv!r}); every class needs "
+                f"at least one example per fold. Lower cv to at most {counts[smallest]}, add "
                 "examples of that class, or pass precomputed pred_probs to fit."
             )
 

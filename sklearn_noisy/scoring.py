@@ -13,6 +13,7 @@ from sklearn.base import clone
 from sklearn.metrics import get_scorer
 from sklearn.utils import _safe_indexing
 
+from ._base import subset_fit_params
 from ._noise import NoiseEstimator
 
 __all__ = ["TrustedScorer", "make_trusted_scorer"]
@@ -79,10 +80,7 @@ class TrustedScorer:
         score : float
         """
         trusted = self.trusted_indices(X, y)
-        kwargs = {
-            key: _safe_indexing(value, trusted) if hasattr(value, "__len__") else value
-            for key, value in kwargs.items()
-        }
+        kwargs = subset_fit_params(kwargs, trusted, len(y))
         return self.scorer(estimator, _safe_indexing(X, trusted), _safe_indexing(y, trusted),
                            **kwargs)
 

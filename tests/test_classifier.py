@@ -201,6 +201,7 @@ def test_a_class_pruned_away_entirely_is_a_clear_error():
     assert not hasattr(model, "estimator_")
 
 
+@pytest.mark.filterwarnings("ignore:frac_noise applies only")  # in the grid for all methods
 def test_grid_search_over_flat_parameters(noisy_data):
     X, y = noisy_data
     grid = GridSearchCV(
@@ -220,8 +221,9 @@ def test_cross_val_score_clone_and_pipeline(noisy_data):
     scores = cross_val_score(model, X, y, cv=3)
     assert scores.shape == (3,) and np.all((0 <= scores) & (scores <= 1))
     pipeline = Pipeline([("scale", StandardScaler()), ("clf", model)]).fit(X, y)
-    scaled = clone(model).fit(StandardScaler().fit_transform(X), y)
-    assert_allclose(pipeline.predict_proba(X), scaled.predict_proba(StandardScaler().fit_transform(X)))
+    X_scaled = StandardScaler().fit_transform(X)
+    scaled = clone(model).fit(X_scaled, y)
+    assert_allclose(pipeline.predict_proba(X), scaled.predict_proba(X_scaled))
 
 
 def positive_unlabelled(seed, labelled_fraction=0.5):

@@ -93,7 +93,8 @@ def test_lists_in_lists_out(data):
 
 def test_one_vs_all_target_is_pruned_like_its_labels(data):
     X, y = data
-    X_kept, y_kept = LabelPruner(random_state=0).fit_resample(X, label_binarize(y, classes=[0, 1, 2]))
+    one_vs_all = label_binarize(y, classes=[0, 1, 2])
+    X_kept, y_kept = LabelPruner(random_state=0).fit_resample(X, one_vs_all)
     dense_kept, labels_kept = LabelPruner(random_state=0).fit_resample(X, y)
     assert_array_equal(X_kept, dense_kept)
     assert_array_equal(y_kept, label_binarize(labels_kept, classes=[0, 1, 2]))

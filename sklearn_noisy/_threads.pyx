@@ -21,6 +21,20 @@ def openmp_enabled():
     return SKN_HAS_OPENMP
 
 
+# Below this many entries of pred_probs a kernel runs on one thread: starting a parallel
+# region costs more than the work it would share.
+MIN_PARALLEL_SIZE = 1 << 17
+
+
+def kernel_threads(n_jobs, pred_probs):
+    """Threads for a kernel over ``pred_probs``: ``effective_n_threads``, or 1 if it is small."""
+    if pred_probs.size < MIN_PARALLEL_SIZE:
+        if n_jobs == 0:
+            effective_n_threads(n_jobs)
+        return 1
+    return effective_n_threads(n_jobs)
+
+
 def effective_n_threads(n_jobs=None):
     """Resolve ``n_jobs`` to a number of OpenMP threads.
 

@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 
 from ._counting import find_invalid_row
-from ._threads import effective_n_threads
+from ._threads import kernel_threads
 
 #: How far a row of ``pred_probs`` may sum from 1 before it is rejected.
 ROW_SUM_TOLERANCE = 1e-3
@@ -52,7 +52,7 @@ def check_pred_probs(pred_probs, *, n_jobs=None):
             "one column of predicted probabilities per class."
         )
     pred_probs = np.ascontiguousarray(pred_probs)
-    row = find_invalid_row(pred_probs, ROW_SUM_TOLERANCE, effective_n_threads(n_jobs))
+    row = find_invalid_row(pred_probs, ROW_SUM_TOLERANCE, kernel_threads(n_jobs, pred_probs))
     if row >= 0:
         values = pred_probs[row]
         if not np.all(np.isfinite(values)):
@@ -171,3 +171,13 @@ def check_counts_per_class(counts, n_classes, name):
     if not np.issubdtype(counts.dtype, np.integer) or np.any(counts < 0):
         raise ValueError(f"{name} must hold non-negative integers.")
     return counts.astype(np.int64)
+
+
+def check_rank_by_kwargs(rank_by_kwargs):
+    """Only ``adjust_pred_probs`` is an extra argument of the ranking scores."""
+    unknown = set(rank_by_kwargs or {}) - {"adjust_pred_probs"}
+    if unknown:
+        raise ValueError(
+            f"rank_by_kwargs accepts only 'adjust_pred_probs', got {sorted(unknown)}."
+        )
+    return rank_by_kwargs or {}

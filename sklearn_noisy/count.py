@@ -19,6 +19,8 @@ the default here and each can be switched to the paper's rule:
   (``min_diagonal=1``); the paper does not (``0``).
 """
 
+import numbers
+
 import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.linear_model import LogisticRegression
@@ -27,12 +29,13 @@ from sklearn.utils import check_random_state
 
 from . import latent_algebra
 from ._counting import confident_pass, group_by_label
-from ._threads import effective_n_threads
+from ._threads import kernel_threads
 from ._validation import (
     MULTIPLE_CONFIDENT,
     check_confident_joint,
     check_labels,
     check_labels_and_pred_probs,
+    check_non_negative_int,
     check_option,
 )
 
@@ -128,7 +131,7 @@ def _confident_counts(labels, pred_probs, thresholds, *, multiple_confident,
         labels,
         cutoffs,
         multiple_confident == "confident_argmax",
-        effective_n_threads(n_jobs),
+        kernel_threads(n_jobs, pred_probs),
         guess,
         agrees,
     )
@@ -221,6 +224,12 @@ def compute_confident_joint(
         labels, pred_probs, n_jobs=n_jobs, allow_one_class=True
     )
     check_option(multiple_confident, "multiple_confident", MULTIPLE_CONFIDENT)
+    min_diagonal = check_non_negative_int(min_diagonal, "min_diagonal")
+    if not isinstance(threshold_tolerance, numbers.Real) or not threshold_tolerance >= 0:
+        raise ValueError(
+            f"threshold_tolerance must be a non-negative number, got {threshold_tolerance!r}; "
+            "1e-6 is the reference's, 0 the paper's rule."
+        )
     if thresholds is None:
         offsets, _, self_confidence = group_by_label(labels, pred_probs)
         thresholds = _thresholds_from_groups(offsets, self_confidence)
@@ -239,8 +248,13 @@ def compute_confident_joint(
 
 
 def _finish_confident_joint(counts, labels, min_diagonal, calibrate):
-    """Clip the diagonal of raw counts from below, then optionally calibrate."""
-    confident_joint = counts.astype(int)
+    """Clip the diagonal of raw counts from below, then optionally calibrate.
+
+    The joint is kept in column-major memory order, as the reference's (the transpose of a
+    confusion matrix) is: numpy then adds its entries in the same order during calibration,
+    and the rounding that follows breaks near-ties the same way.
+    """
+    confident_joint = np.asfortranarray(counts, dtype=int)
     np.fill_diagonal(confident_joint, np.maximum(np.diagonal(confident_joint), min_diagonal))
     if calibrate:
         return _calibrate(confident_joint, np.bincount(labels, minlength=len(confident_joint)))

@@ -1,10 +1,12 @@
 """Finding the label issues: which examples are likely mislabelled."""
 
+import warnings
+
 import numpy as np
 
 from ._counting import group_by_label
 from ._selection import prune_flags
-from ._threads import effective_n_threads
+from ._threads import kernel_threads
 from ._validation import (
     FILTER_BY,
     MULTIPLE_CONFIDENT,
@@ -15,6 +17,7 @@ from ._validation import (
     check_labels_and_pred_probs,
     check_non_negative_int,
     check_option,
+    check_rank_by_kwargs,
 )
 from .count import (
     _confident_counts,
@@ -50,10 +53,16 @@ def _keep_at_least_n_per_class(prune_counts, n, frac_noise):
 
 
 def _prune_counts_for_quota(prune_counts, label_counts, num_to_remove_per_class):
-    """Rescale the off-diagonals of each column to remove the requested number per class."""
+    """Rescale the off-diagonals of each column to remove the requested number per class.
+
+    A class with no estimated noise has nothing to rescale: none of it is removed (the
+    reference divides by zero there).
+    """
     joint = prune_counts / np.sum(prune_counts, axis=1)
     noise_per_given = joint.sum(axis=1) - joint.diagonal()
-    rescaled = (joint.T * num_to_remove_per_class / noise_per_given).T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rescaled = (joint.T * num_to_remove_per_class / noise_per_given).T
+    rescaled[noise_per_given == 0] = 0
     np.fill_diagonal(rescaled, label_counts - num_to_remove_per_class)
     return _round_preserving_row_totals(rescaled)
 
@@ -177,10 +186,21 @@ def find_label_issues(
     if confident_joint is not None:
         confident_joint = check_confident_joint(confident_joint, n_classes)
     if num_to_remove_per_class is not None:
+        if filter_by not in PRUNE_BITS:
+            raise ValueError(
+                f"num_to_remove_per_class applies only to filter_by in {sorted(PRUNE_BITS)}, "
+                f"not {filter_by!r}."
+            )
         num_to_remove_per_class = check_counts_per_class(
             num_to_remove_per_class, n_classes, "num_to_remove_per_class"
         )
-    n_threads = effective_n_threads(n_jobs)
+    if frac_noise != 1.0 and filter_by not in PRUNE_BITS:
+        warnings.warn(
+            f"frac_noise applies only to filter_by in {sorted(PRUNE_BITS)}; it is ignored "
+            f"with {filter_by!r}.", UserWarning, stacklevel=2,
+        )
+    check_rank_by_kwargs(rank_by_kwargs)
+    n_threads = kernel_threads(n_jobs, pred_probs)
     issues = _find_issue_mask(
         labels, pred_probs, filter_by=filter_by, frac_noise=frac_noise,
         num_to_remove_per_class=num_to_remove_per_class,

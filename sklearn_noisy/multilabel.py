@@ -20,7 +20,7 @@ the same indices in a scrambled order.
 import numpy as np
 
 from ._counting import group_by_label
-from ._threads import effective_n_threads
+from ._threads import kernel_threads
 from ._validation import (
     FILTER_BY,
     RANK_BY,
@@ -158,7 +158,7 @@ def compute_confident_joint(labels, pred_probs, *, calibrate=True,
            [0, 1]])
     """
     indicator, pred_probs = _check(labels, pred_probs)
-    n_threads = effective_n_threads(n_jobs)
+    n_threads = kernel_threads(n_jobs, pred_probs)
     joints, off_diagonal = [], []
     for binary_labels, binary_probs in _binary_problems(indicator, pred_probs):
         offsets, _, self_confidence = group_by_label(binary_labels, binary_probs)
@@ -238,7 +238,7 @@ def get_label_quality_scores_per_class(labels, pred_probs, *, method="self_confi
     check_option(method, "method", RANK_BY)
     indicator, pred_probs = _check(labels, pred_probs)
     return _per_class_scores(indicator, pred_probs, method, adjust_pred_probs,
-                             effective_n_threads(n_jobs))
+                             kernel_threads(n_jobs, pred_probs))
 
 
 def _per_class_scores(indicator, pred_probs, method, adjust_pred_probs, n_threads):
@@ -367,7 +367,7 @@ def find_label_issues(
             raise ValueError(
                 f"num_to_remove_per_class must have one entry per class ({n_classes})."
             )
-    n_threads = effective_n_threads(n_jobs)
+    n_threads = kernel_threads(n_jobs, pred_probs)
     rank_by_kwargs = rank_by_kwargs or {}
 
     if filter_by in ("low_normalized_margin", "low_self_confidence"):

@@ -4,8 +4,8 @@ import numpy as np
 
 from . import _scores
 from ._counting import group_by_label
-from ._threads import effective_n_threads
-from ._validation import RANK_BY, check_labels_and_pred_probs, check_option
+from ._threads import kernel_threads
+from ._validation import RANK_BY, check_labels_and_pred_probs, check_option, check_rank_by_kwargs
 from .count import _thresholds_from_groups
 
 _METHOD_CODES = {
@@ -74,7 +74,7 @@ def get_label_quality_scores(labels, pred_probs, *, method="self_confidence",
         labels, pred_probs, n_jobs=n_jobs, allow_one_class=True
     )
     return _quality_scores(labels, pred_probs, method, adjust_pred_probs=adjust_pred_probs,
-                           n_threads=effective_n_threads(n_jobs))
+                           n_threads=kernel_threads(n_jobs, pred_probs))
 
 
 def _order_issues(label_issues_mask, labels, pred_probs, rank_by, rank_by_kwargs, n_threads):
@@ -117,6 +117,7 @@ def order_label_issues(label_issues_mask, labels, pred_probs, *, rank_by="self_c
     array([2, 0])
     """
     check_option(rank_by, "rank_by", RANK_BY)
+    rank_by_kwargs = check_rank_by_kwargs(rank_by_kwargs)
     labels, pred_probs = check_labels_and_pred_probs(
         labels, pred_probs, n_jobs=n_jobs, allow_one_class=True
     )
@@ -126,8 +127,8 @@ def order_label_issues(label_issues_mask, labels, pred_probs, *, rank_by="self_c
             f"label_issues_mask must be a boolean array of shape {labels.shape}, "
             f"got {mask.dtype} of shape {mask.shape}."
         )
-    return _order_issues(mask, labels, pred_probs, rank_by, rank_by_kwargs or {},
-                         effective_n_threads(n_jobs))
+    return _order_issues(mask, labels, pred_probs, rank_by, rank_by_kwargs,
+                         kernel_threads(n_jobs, pred_probs))
 
 
 def find_top_issues(quality_scores, *, top=10):

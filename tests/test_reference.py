@@ -119,13 +119,6 @@ def test_calibrated_confident_joint_matches_exactly(data, problem_drawer):
                                   cl_count.calibrate_confident_joint(raw, labels))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="count._finish_confident_joint calibrates a C-ordered joint; the reference's joint "
-    "is the transpose of a confusion matrix (F-ordered), so np.sum(calibrated) adds in another "
-    "order, the rounding residuals differ in the last bits and a row can round differently. "
-    "Calibrating np.asfortranarray(joint) matches the reference on 2000/2000 random inputs.",
-)
 def test_calibrated_joint_is_summed_like_the_reference():
     labels = np.array([2, 2, 3, 1])
     pred_probs = np.array(

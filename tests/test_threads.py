@@ -25,6 +25,19 @@ effective_n_threads = _threads.effective_n_threads
 needs_openmp = pytest.mark.skipif(not _threads.openmp_enabled(), reason="built without OpenMP")
 
 
+@pytest.fixture(autouse=True)
+def parallel_even_when_small(monkeypatch):
+    """Small inputs normally run on one thread; these tests need the parallel kernels."""
+    monkeypatch.setattr(_threads, "MIN_PARALLEL_SIZE", 0)
+
+
+@needs_openmp
+def test_small_inputs_run_on_one_thread(monkeypatch):
+    monkeypatch.setattr(_threads, "MIN_PARALLEL_SIZE", 1000)
+    assert _threads.kernel_threads(2, np.zeros((10, 99))) == 1
+    assert _threads.kernel_threads(2, np.zeros((10, 100))) == 2
+
+
 def all_results(labels, pred_probs, n_jobs):
     """Every output of the functional core on one input, as a flat list of arrays."""
     out = [get_confident_thresholds(labels, pred_probs, n_jobs=n_jobs)]
@@ -39,7 +52,8 @@ def all_results(labels, pred_probs, n_jobs):
                                              n_jobs=n_jobs)))
     for filter_by in FILTER_BY:
         out.append(find_label_issues(labels, pred_probs, filter_by=filter_by, n_jobs=n_jobs))
-        out.append(find_label_issues(labels, pred_probs, filter_by=filter_by, frac_noise=0.4,
+        frac_noise = 0.4 if filter_by in ("prune_by_noise_rate", "prune_by_class", "both") else 1
+        out.append(find_label_issues(labels, pred_probs, filter_by=filter_by, frac_noise=frac_noise,
                                      return_indices_ranked_by="normalized_margin",
                                      n_jobs=n_jobs))
     for method in RANK_BY:

@@ -121,8 +121,11 @@ def find_label_issues(
         For the pruning methods, the number of issues to find in each given class instead of
         the estimated one.
     min_examples_per_class : int, default=1
-        Leave at least this many examples in each class. A class with at most this many
-        examples (or with a single example) is not pruned.
+        Raise each class's estimated number of correctly labelled examples to at least this
+        before pruning. ``prune_by_class`` and ``both`` then leave at least this many examples
+        in each class; ``prune_by_noise_rate`` may leave fewer, since an example can be counted
+        toward several off-diagonal entries (as in the reference). A class with at most this
+        many examples (or with a single example) is not pruned.
     confident_joint : array-like of shape (K, K), default=None
         A precomputed confident joint for the pruning methods; computed if omitted.
     multiple_confident : {'argmax', 'confident_argmax'}, default='argmax'

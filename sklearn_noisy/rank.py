@@ -45,7 +45,8 @@ def get_label_quality_scores(labels, pred_probs, *, method="self_confidence",
         - ``'normalized_margin'``: ``(p(label) - max of the other classes + 1) / 2``;
         - ``'confidence_weighted_entropy'``: with ``r = H(p) / log(K) / p(label)`` (``p(label)``
           clipped to at least 1e-6), ``log(1 + r) / r`` (``r`` clipped to at least 1e-6 in the
-          denominator).
+          denominator). A certain prediction (entropy 0) scores 0, the lowest score, even
+          when it agrees with the label; the reference does the same.
     adjust_pred_probs : bool, default=False
         Subtract each class's confident threshold from its column, add back the largest
         threshold and renormalise each row before scoring; this evens out classes the model

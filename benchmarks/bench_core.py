@@ -164,13 +164,21 @@ def floor_pass(labels, pred_probs, n_jobs):
     return pred_probs.max(axis=1)
 
 
-def same_result(a, b):
-    a, b = np.asarray(a), np.asarray(b)
-    if a.shape != b.shape:
-        return False
-    if a.dtype.kind == "f" or b.dtype.kind == "f":
-        return bool(np.allclose(a, b, rtol=1e-6, atol=1e-7))
-    return bool(np.array_equal(a, b))
+def same_result(ours, theirs, labels, pred_probs, ranked):
+    """'yes' if both results are equal; for ranked indices, 'ties' if they differ only in
+    the order of examples with exactly equal scores; else 'NO'."""
+    ours, theirs = np.asarray(ours), np.asarray(theirs)
+    if ours.shape != theirs.shape:
+        return "NO"
+    if ours.dtype.kind == "f" or theirs.dtype.kind == "f":
+        return "yes" if np.allclose(ours, theirs, rtol=1e-6, atol=1e-7) else "NO"
+    if np.array_equal(ours, theirs):
+        return "yes"
+    if ranked and np.array_equal(np.sort(ours), np.sort(theirs)):
+        # Both are ranked by self-confidence: equal score sequences mean only ties moved.
+        if np.array_equal(pred_probs[ours, labels[ours]], pred_probs[theirs, labels[theirs]]):
+            return "ties"
+    return "NO"
 
 
 # --------------------------------------------------------------------------- measuring
@@ -244,8 +252,11 @@ def median_seconds(function, labels, pred_probs, n_jobs, repeats):
 def rss_in_fresh_process(name, n, n_classes, dtype, n_jobs):
     """Peak RSS growth of one call of our ``name``, in a new process (no warm allocator)."""
     case = json.dumps({"name": name, "n": n, "k": n_classes, "dtype": dtype, "n_jobs": n_jobs})
+    # A fixed mmap threshold: glibc would otherwise raise it while the problem is made and
+    # then serve the call's arrays from freed, still resident, heap memory.
+    env = dict(os.environ, MALLOC_MMAP_THRESHOLD_="131072", MALLOC_TRIM_THRESHOLD_="0")
     completed = subprocess.run([sys.executable, __file__, "--rss-case", case],
-                               capture_output=True, text=True, check=False)
+                               capture_output=True, text=True, check=False, env=env)
     if completed.returncode != 0:
         print(completed.stderr, file=sys.stderr)
         return None
@@ -316,7 +327,8 @@ def bench_size(n, n_classes, dtype, args, with_other_filters, reference_ok, refe
                 # One run only (large cases): time it and take its peak RSS growth.
                 theirs, row["cl_seconds"], row["cl_cpu"], row["cl_rss"] = measure_rss_once(
                     function.reference, labels, pred_probs, 1)
-            row["same"] = same_result(ours, theirs)
+            row["same"] = same_result(ours, theirs, labels, pred_probs,
+                                      function.name.startswith("find_label_issues(ranked"))
             del theirs
             if function.reference_parallel and cl_jobs > 1 and args.reference_parallel:
                 row["cl_par_seconds"] = median_seconds(
@@ -372,7 +384,7 @@ def table(rows, cl_jobs):
             fmt_s(r.get("cl_seconds")), fmt_ratio(r.get("cl_seconds"), r["seconds"]),
             fmt_ratio(r.get("cl_cpu"), r["cpu"]),
             fmt_s(r.get("cl_par_seconds")), fmt_ratio(r.get("cl_par_seconds"), r["seconds"]),
-            cl_peak_text, "—" if same is None else ("yes" if same else "NO"),
+            cl_peak_text, same or "—",
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -474,24 +486,30 @@ def time_phases(n, n_classes, dtype, n_jobs, repeats):
     ]
     results = []
     for name, step in phases:
-        times = []
+        wall, cpu = [], []
         for _ in range(repeats):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             step()
-            times.append(time.perf_counter() - start)
-        results.append((name, statistics.median(times)))
-    total = median_seconds(ours_find(), labels, pred_probs, n_jobs, repeats)
-    floor = median_seconds(floor_pass, labels, pred_probs, None, repeats)
-    steps_sum = sum(seconds for _, seconds in results)
+            wall.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+        results.append((name, statistics.median(wall), statistics.median(cpu)))
+    total, total_cpu = timed(ours_find(), labels, pred_probs, n_jobs, repeats)
+    floor, floor_cpu = timed(floor_pass, labels, pred_probs, None, repeats)
+    wall_sum = sum(wall for _, wall, _ in results)
+    cpu_sum = sum(cpu for _, _, cpu in results)
     lines = [f"Phases of find_label_issues, n={n:,}, K={n_classes}, {dtype.name}, "
-             f"{n_threads} thread(s), median of {repeats}:", "",
-             "| phase | seconds | % of phases | × floor |", "|---|---|---|---|"]
-    for name, seconds in results:
-        lines.append(f"| {name} | {seconds:.4f} | {100 * seconds / steps_sum:.1f} | "
-                     f"{seconds / floor:.2f} |")
-    lines.append(f"| sum of phases | {steps_sum:.4f} | 100.0 | {steps_sum / floor:.2f} |")
-    lines.append(f"| find_label_issues, whole call | {total:.4f} | | {total / floor:.2f} |")
-    lines.append(f"| floor: pred_probs.max(axis=1) | {floor:.4f} | | 1.00 |")
+             f"{n_threads} thread(s), median of {repeats}; load average "
+             + " ".join(f"{x:.2f}" for x in os.getloadavg()) + ":", "",
+             "| phase | seconds | % of phases | × floor | CPU s | % of phases' CPU |",
+             "|---|---|---|---|---|---|"]
+    for name, wall, cpu in results:
+        lines.append(f"| {name} | {wall:.4f} | {100 * wall / wall_sum:.1f} | "
+                     f"{wall / floor:.2f} | {cpu:.4f} | {100 * cpu / cpu_sum:.1f} |")
+    lines.append(f"| sum of phases | {wall_sum:.4f} | 100.0 | {wall_sum / floor:.2f} | "
+                 f"{cpu_sum:.4f} | 100.0 |")
+    lines.append(f"| find_label_issues, whole call | {total:.4f} | | {total / floor:.2f} | "
+                 f"{total_cpu:.4f} | |")
+    lines.append(f"| floor: pred_probs.max(axis=1) | {floor:.4f} | | 1.00 | {floor_cpu:.4f} | |")
     return "\n".join(lines)
 
 

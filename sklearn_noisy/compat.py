@@ -31,7 +31,7 @@ all names                                               ``latent_algebra``, same
 *noise_generation*
 all names (``seed`` -> ``random_state``)                ``noise_generation``, same names
 *classification*
-``LearningWithNoisyLabels``                             (to come)
+``LearningWithNoisyLabels(clf, seed, cv_n_folds, ...)``  ``ConfidentLearningClassifier``
 ======================================================  ====================================
 
 Where the results differ from the classic package:
@@ -48,10 +48,14 @@ Where the results differ from the classic package:
   returned None or looped.
 """
 
+from numbers import Integral
+
 import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from . import count, latent_algebra, noise_generation, rank
 from . import filter as _filter
+from ._classifier import ConfidentLearningClassifier
 from ._validation import FILTER_BY, check_option
 from .latent_algebra import (
     compute_inv_noise_matrix as _compute_inv_noise_matrix,
@@ -79,6 +83,7 @@ compute_py_inv_noise_matrix = latent_algebra.compute_py_inv_noise_matrix
 compute_pyx = latent_algebra.compute_pyx
 
 __all__ = [
+    "LearningWithNoisyLabels",
     "calibrate_confident_joint",
     "compute_confident_joint",
     "compute_inv_noise_matrix",
@@ -527,8 +532,99 @@ def generate_noisy_labels(y, noise_matrix, seed=None):
 
 
 # --- classification ----------------------------------------------------------------------------
-#
-# LearningWithNoisyLabels(clf=None, seed=None, cv_n_folds=5, prune_method=..., n_jobs=None)
-# will be added here: a thin wrapper (or subclass) of sklearn_noisy.ConfidentLearningClassifier
-# that maps the classic parameter names, as the functions above do. Add its name to __all__ and
-# a row to the table in the module docstring.
+
+
+class LearningWithNoisyLabels(ConfidentLearningClassifier):
+    """Classic name and parameters of :class:`sklearn_noisy.ConfidentLearningClassifier`.
+
+    Finds the label issues by cross-validating ``clf``, fits a clone of ``clf`` on the other
+    examples (reweighted by the estimated noise rates) and predicts with it.
+
+    Parameters
+    ----------
+    clf : classifier, default=None
+        ``estimator``; ``None`` means ``LogisticRegression(max_iter=1000)``.
+    seed : int, RandomState instance or None, default=None
+        ``random_state``: seeds the cross-validation folds.
+    cv_n_folds : int, default=5
+        ``cv``: the number of stratified folds.
+    prune_method : str, default='prune_by_noise_rate'
+        ``filter_by``; see :func:`sklearn_noisy.filter.find_label_issues`.
+    pulearning : class label or None, default=None
+        The class known to have no label errors (positive-unlabelled learning).
+    n_jobs : int, default=None
+        Parallel folds and kernel threads.
+
+    Attributes
+    ----------
+    classes_, estimator_, label_issues_, noise_matrix_, inverse_noise_matrix_, confident_joint_, py_, pred_probs_
+        As in :class:`sklearn_noisy.ConfidentLearningClassifier`. The classic attribute
+        ``noise_mask`` is ``label_issues_``.
+
+    Notes
+    -----
+    Classes with at most 5 examples are not pruned, as in the classic package
+    (``min_examples_per_class=5``).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn_noisy.compat import LearningWithNoisyLabels
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = LearningWithNoisyLabels(clf=LogisticRegression(max_iter=1000), seed=0)
+    >>> model.fit(X, y).predict(X[:3])
+    array([0, 0, 0])
+    """
+
+    _parameter_constraints: dict = {
+        "clf": ConfidentLearningClassifier._parameter_constraints["estimator"],
+        "seed": ConfidentLearningClassifier._parameter_constraints["random_state"],
+        "cv_n_folds": [Interval(Integral, 2, None, closed="left")],
+        "prune_method": [StrOptions(set(FILTER_BY))],
+        "pulearning": ConfidentLearningClassifier._parameter_constraints["pulearning"],
+        "n_jobs": ConfidentLearningClassifier._parameter_constraints["n_jobs"],
+    }
+
+    # The parameters of ConfidentLearningClassifier that the classic class did not have.
+    frac_noise = 1.0
+    num_to_remove_per_class = None
+    min_examples_per_class = 5
+    return_indices_ranked_by = "self_confidence"
+    reweight = True
+
+    def __init__(self, clf=None, *, seed=None, cv_n_folds=5,
+                 prune_method="prune_by_noise_rate", pulearning=None, n_jobs=None):
+        self.clf = clf
+        self.seed = seed
+        self.cv_n_folds = cv_n_folds
+        self.prune_method = prune_method
+        self.pulearning = pulearning
+        self.n_jobs = n_jobs
+
+    # The new parameter names, read by ConfidentLearningClassifier, map to the classic ones.
+    estimator = property(lambda self: self.clf)
+    random_state = property(lambda self: self.seed)
+    cv = property(lambda self: self.cv_n_folds)
+    filter_by = property(lambda self: self.prune_method)
+
+    def fit(self, X, y=None, psx=None, *, s=None, **fit_params):
+        """Fit on features ``X`` and noisy labels ``y`` (classic name ``s``).
+
+        ``psx`` are precomputed out-of-sample predicted probabilities (``pred_probs``).
+
+        Returns
+        -------
+        self : object
+        """
+        if (y is None) == (s is None):
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None"
+                if y is None else "Pass the labels once, as y or as s, not both."
+            )
+        return super().fit(X, y if s is None else s, pred_probs=psx, **fit_params)
+
+    @property
+    def noise_mask(self):
+        """The classic name of ``label_issues_``."""
+        return self.label_issues_

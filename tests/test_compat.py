@@ -226,3 +226,49 @@ def test_classic_latent_algebra_takes_optional_arguments_by_position():
 def test_every_public_name_exists():
     for name in compat.__all__:
         assert callable(getattr(compat, name)), name
+
+
+def test_classic_readme_example_runs_with_only_the_import_changed():
+    X, true_labels = make_classification(n_samples=300, n_features=6, random_state=0)
+    noisy = true_labels.copy()
+    noisy[:30] = 1 - noisy[:30]
+    X_train_data, train_noisy_labels, X_test = X[:250], noisy[:250], X[250:]
+    # The classic README, with "from cleanlab.classification" replaced:
+    from sklearn.linear_model import LogisticRegression
+
+    from sklearn_noisy.compat import LearningWithNoisyLabels
+
+    lnl = LearningWithNoisyLabels(clf=LogisticRegression())
+    lnl.fit(X=X_train_data, s=train_noisy_labels)
+    predicted_test_labels = lnl.predict(X_test)
+
+    assert predicted_test_labels.shape == (50,)
+    assert np.mean(predicted_test_labels == true_labels[250:]) > 0.8
+    assert lnl.noise_mask.sum() > 0
+
+
+def test_learning_with_noisy_labels_is_the_meta_estimator_under_classic_names():
+    from sklearn_noisy import ConfidentLearningClassifier
+
+    X, y = make_classification(n_samples=200, n_features=5, random_state=1)
+    y[:20] = 1 - y[:20]
+    classic = compat.LearningWithNoisyLabels(
+        clf=GaussianNB(), seed=3, cv_n_folds=4, prune_method="both"
+    ).fit(X, y)
+    modern = ConfidentLearningClassifier(
+        GaussianNB(), random_state=3, cv=4, filter_by="both", min_examples_per_class=5
+    ).fit(X, y)
+    np.testing.assert_array_equal(classic.noise_mask, modern.label_issues_)
+    np.testing.assert_array_equal(classic.predict_proba(X), modern.predict_proba(X))
+    assert sorted(classic.get_params(deep=False)) == [
+        "clf", "cv_n_folds", "n_jobs", "prune_method", "pulearning", "seed"
+    ]
+
+
+def test_learning_with_noisy_labels_takes_the_labels_once():
+    X, y = make_classification(n_samples=60, random_state=0)
+    model = compat.LearningWithNoisyLabels(clf=GaussianNB(), seed=0)
+    with pytest.raises(ValueError, match="not both"):
+        model.fit(X, y, s=y)
+    with pytest.raises(ValueError, match="requires y"):
+        model.fit(X)

@@ -9,11 +9,13 @@ design. scikit-learn's own test suite checks its cross-validating meta-estimator
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_noisy import ConfidentLearningClassifier, LabelPruner, NoiseEstimator
+from sklearn_noisy.compat import LearningWithNoisyLabels
 
 CHECKED = [
     NoiseEstimator(cv=3, random_state=0),
     LabelPruner(cv=3, random_state=0),
     ConfidentLearningClassifier(cv=3, random_state=0),
+    LearningWithNoisyLabels(cv_n_folds=3, seed=0),
 ]
 
 

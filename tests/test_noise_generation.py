@@ -155,7 +155,9 @@ def test_generated_unconstrained_matrix_has_exact_trace(n_classes, trace_fractio
     assert np.all(noise_matrix >= 0)
     np.testing.assert_allclose(noise_matrix.sum(axis=0), 1, rtol=0, atol=1e-12)
     assert np.trace(noise_matrix) == pytest.approx(trace, abs=1e-12)
-    assert off_diagonal_zeros(noise_matrix) == 0
+    if trace_fraction < 1 - 1e-9:
+        # (Nearer a trace of K the off-diagonal mass is a rounding error and may be 0.)
+        assert off_diagonal_zeros(noise_matrix) == 0
 
 
 @pytest.mark.parametrize("n_classes, trace", [(2, 1.001), (3, 1.001), (10, 1.01), (20, 1.02)])

@@ -1,6 +1,9 @@
-"""Find the label issues of a dataset with known injected label noise.
+"""
+Find the label issues of a dataset with known injected label noise
+==================================================================
 
-Run: ``python examples/find_label_issues.py``
+Flip 15% of the digits labels, cross-validate a model, and check the issues found against
+the flips. Run: ``python examples/find_label_issues.py``
 """
 
 import numpy as np

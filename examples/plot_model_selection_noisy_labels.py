@@ -1,7 +1,7 @@
 """
-======================================
+=========================================
 Model selection when the labels are noisy
-======================================
+=========================================
 
 A hyperparameter search scores every candidate on held-out labels. When those labels are as
 noisy as the training labels, the score measures how well a model predicts the *noise* as well

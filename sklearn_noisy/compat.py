@@ -8,31 +8,31 @@ renames the old parameters (``s`` -> ``labels``, ``psx`` -> ``pred_probs``, ``pr
 ``seed`` -> ``random_state``) and calls the function of this package, whose documentation
 describes the behaviour. New code should call those functions directly.
 
-======================================================  ====================================
-classic name                                            sklearn_noisy
-======================================================  ====================================
+========================================================  ====================================
+classic name                                              sklearn_noisy
+========================================================  ====================================
 *pruning*
-``get_noise_indices(s, psx, prune_method=...)``         ``filter.find_label_issues``
-``order_label_errors``                                  ``rank.order_label_issues``
+``get_noise_indices(s, psx, prune_method=...)``           ``filter.find_label_issues``
+``order_label_errors``                                    ``rank.order_label_issues``
 *latent_estimation*
-``compute_confident_joint(s, psx, ...)``                ``count``, same name
-``calibrate_confident_joint``                           ``count``, same name
-``estimate_joint``                                      ``count``, same name
-``estimate_latent``                                     ``count``, same name
-``estimate_py_and_noise_matrices_from_probabilities``   ``count``, same name
-``estimate_confident_joint_and_cv_pred_proba``          ``count``, same name
-``estimate_py_noise_matrices_and_cv_pred_proba``        ``count``, same name
-``estimate_cv_predicted_probabilities``                 ``count``, same name
-``estimate_noise_matrices``                             two outputs of ``count.estimate_py_``
-                                                        ``noise_matrices_and_cv_pred_proba``
-``num_label_errors``                                    ``count.num_label_issues``
+``compute_confident_joint(s, psx, ...)``                  ``count``, same name
+``calibrate_confident_joint``                             ``count``, same name
+``estimate_joint``                                        ``count``, same name
+``estimate_latent``                                       ``count``, same name
+``estimate_py_and_noise_matrices_from_probabilities``     ``count``, same name
+``estimate_confident_joint_and_cv_pred_proba``            ``count``, same name
+``estimate_py_noise_matrices_and_cv_pred_proba``          ``count``, same name
+``estimate_cv_predicted_probabilities``                   ``count``, same name
+``estimate_noise_matrices``                               two outputs of ``count.estimate_py_``
+                                                          ``noise_matrices_and_cv_pred_proba``
+``num_label_errors``                                      ``count.num_label_issues``
 *latent_algebra*
-all names                                               ``latent_algebra``, same names
+all names                                                 ``latent_algebra``, same names
 *noise_generation*
-all names (``seed`` -> ``random_state``)                ``noise_generation``, same names
+all names (``seed`` -> ``random_state``)                  ``noise_generation``, same names
 *classification*
-``LearningWithNoisyLabels(clf, seed, cv_n_folds, ...)``  ``ConfidentLearningClassifier``
-======================================================  ====================================
+``LearningWithNoisyLabels(clf, seed, cv_n_folds, ...)``    ``ConfidentLearningClassifier``
+========================================================  ====================================
 
 Where the results differ from the classic package:
 

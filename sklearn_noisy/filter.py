@@ -119,7 +119,9 @@ def find_label_issues(
         evidence).
     num_to_remove_per_class : array-like of shape (K,), default=None
         For the pruning methods, the number of issues to find in each given class instead of
-        the estimated one.
+        the estimated one. ``prune_by_class`` flags exactly these numbers; with
+        ``prune_by_noise_rate`` they are spread over the off-diagonal entries of each class's
+        row and an example can be counted toward several, so fewer may be flagged.
     min_examples_per_class : int, default=1
         Raise each class's estimated number of correctly labelled examples to at least this
         before pruning. ``prune_by_class`` and ``both`` then leave at least this many examples

@@ -1,7 +1,5 @@
 """Finding the label issues: which examples are likely mislabelled."""
 
-import warnings
-
 import numpy as np
 
 from ._counting import group_by_label
@@ -116,7 +114,8 @@ def find_label_issues(
         Extra arguments of the ranking score, for example ``{"adjust_pred_probs": True}``.
     frac_noise : float in (0, 1], default=1.0
         Return only this fraction of the issues of the pruning methods (those with the most
-        evidence).
+        evidence). The other methods ignore it, as in the reference, so that a grid search
+        over ``filter_by`` and ``frac_noise`` runs every combination.
     num_to_remove_per_class : array-like of shape (K,), default=None
         For the pruning methods, the number of issues to find in each given class instead of
         the estimated one. ``prune_by_class`` flags exactly these numbers; with
@@ -198,11 +197,6 @@ def find_label_issues(
             )
         num_to_remove_per_class = check_counts_per_class(
             num_to_remove_per_class, n_classes, "num_to_remove_per_class"
-        )
-    if frac_noise != 1.0 and filter_by not in PRUNE_BITS:
-        warnings.warn(
-            f"frac_noise applies only to filter_by in {sorted(PRUNE_BITS)}; it is ignored "
-            f"with {filter_by!r}.", UserWarning, stacklevel=2,
         )
     check_rank_by_kwargs(rank_by_kwargs)
     n_threads = kernel_threads(n_jobs, pred_probs)

@@ -201,7 +201,6 @@ def test_a_class_pruned_away_entirely_is_a_clear_error():
     assert not hasattr(model, "estimator_")
 
 
-@pytest.mark.filterwarnings("ignore:frac_noise applies only")  # in the grid for all methods
 def test_grid_search_over_flat_parameters(noisy_data):
     X, y = noisy_data
     grid = GridSearchCV(

@@ -70,7 +70,8 @@ def extensions():
         Extension(
             f"sklearn_noisy.{name}",
             [f"sklearn_noisy/{name}.pyx"],
-            include_dirs=[np.get_include()],
+            include_dirs=[np.get_include(), "sklearn_noisy"],
+            depends=["sklearn_noisy/_rows.h"],
             extra_compile_args=compile_args,
             extra_link_args=link_args,
             define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")],

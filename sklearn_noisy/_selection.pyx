@@ -31,6 +31,10 @@ cdef extern from *:
     """
     void skn_prefetch(const void* address) noexcept nogil
 
+cdef extern from "_rows.h" nogil:
+    bint skn_any_margin_above_f(const float* p, Py_ssize_t K, float p_k, const float* bar)
+    bint skn_any_margin_above_d(const double* p, Py_ssize_t K, double p_k, const double* bar)
+
 # The rows of a class are scattered in memory: fetch this many rows ahead of their use.
 cdef intp PREFETCH_DISTANCE = 6
 cdef intp CACHE_LINE = 64
@@ -150,9 +154,12 @@ cdef int select_in_class(
                           -p_k, row, bar + k)
                 # Margins are computed in the input's precision, as numpy would. Most rows
                 # beat no bar: a branch-free scan finds out before the slow path.
-                any_above = False
-                for j in range(n_classes):
-                    any_above = any_above | (pred_probs[row, j] - p_k > margin_bar[j])
+                if floating is float:
+                    any_above = skn_any_margin_above_f(&pred_probs[row, 0], n_classes, p_k,
+                                                       margin_bar)
+                else:
+                    any_above = skn_any_margin_above_d(&pred_probs[row, 0], n_classes, p_k,
+                                                       margin_bar)
                 if not any_above:
                     continue
                 for j in range(n_classes):

@@ -107,6 +107,20 @@ def get_confident_thresholds(labels, pred_probs, *, n_jobs=None):
     return _thresholds_from_groups(offsets, self_confidence)
 
 
+def _cutoffs_in_input_precision(cutoffs, dtype):
+    """The smallest values of ``dtype`` that reach ``cutoffs``.
+
+    ``cutoffs`` is computed as numpy would (in the thresholds' own precision); numpy then
+    compares the probabilities with it in the wider of the two types. For float32 input, the
+    smallest float32 at or above each cutoff makes a float32 comparison give the same answer.
+    """
+    cutoffs = np.asarray(cutoffs, dtype=np.float64)
+    rounded = cutoffs.astype(dtype)
+    below = rounded.astype(np.float64) < cutoffs
+    rounded[below] = np.nextafter(rounded[below], np.inf)
+    return np.ascontiguousarray(rounded)
+
+
 def _confident_counts(labels, pred_probs, thresholds, *, multiple_confident,
                       threshold_tolerance, n_jobs):
     """Run the counting kernel on checked inputs.
@@ -121,9 +135,8 @@ def _confident_counts(labels, pred_probs, thresholds, *, multiple_confident,
         raise ValueError(
             f"thresholds must have one entry per class ({n_classes}), got shape {thresholds.shape}."
         )
-    # numpy semantics: the cutoff is computed in the thresholds' own precision, then the
-    # comparison with pred_probs happens in the wider of the two types; float64 holds both.
-    cutoffs = np.ascontiguousarray((thresholds.reshape(-1) - threshold_tolerance), dtype=np.float64)
+    cutoffs = _cutoffs_in_input_precision(thresholds.reshape(-1) - threshold_tolerance,
+                                          pred_probs.dtype)
     guess = np.empty(n_samples, dtype=np.intc)
     agrees = np.empty(n_samples, dtype=np.uint8)
     counts = confident_pass(

@@ -431,8 +431,10 @@ def time_phases(n, n_classes, dtype, n_jobs, repeats):
         _thresholds_from_groups,
     )
 
+    from sklearn_noisy._threads import kernel_threads
+
     labels, pred_probs = make_problem(n, n_classes, dtype)
-    n_threads = effective_n_threads(n_jobs)
+    n_threads = kernel_threads(n_jobs, pred_probs)
     state = {}
 
     def validate_pred_probs():
@@ -451,7 +453,7 @@ def time_phases(n, n_classes, dtype, n_jobs, repeats):
     def confident():
         state["counts"] = _confident_counts(labels, pred_probs, state["thresholds"],
                                             multiple_confident="argmax",
-                                            threshold_tolerance=1e-6, n_jobs=n_jobs)
+                                            threshold_tolerance=1e-6, n_jobs=n_threads)
 
     def small_algebra():
         offsets = state["groups"][0]

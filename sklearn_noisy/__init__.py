@@ -5,7 +5,17 @@ probabilities, estimate the noise between given and true labels, and train model
 that are robust to it.
 """
 
-from . import count, datasets, display, filter, latent_algebra, noise_generation, polyplex, rank
+from . import (
+    count,
+    datasets,
+    display,
+    filter,
+    latent_algebra,
+    multilabel,
+    noise_generation,
+    polyplex,
+    rank,
+)
 from ._classifier import ConfidentLearningClassifier
 from ._noise import NoiseEstimator
 from ._pruner import LabelPruner
@@ -23,6 +33,7 @@ __all__ = [
     "filter",
     "latent_algebra",
     "make_trusted_scorer",
+    "multilabel",
     "noise_generation",
     "polyplex",
     "rank",

@@ -6,22 +6,31 @@ confident joint, the noise matrices, the label issues and the label quality scor
 functional core, computed on the labels encoded as ``0..K-1``. This module holds that once.
 """
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn import get_config
 from sklearn.base import BaseEstimator, clone
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, check_cv, cross_val_predict
+from sklearn.model_selection import check_cv
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils import Bunch, _safe_indexing, check_random_state, get_tags, indexable
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils import Bunch, _safe_indexing, get_tags, indexable
+from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d, validate_data
 
-from . import count, filter, rank
-from ._validation import FILTER_BY, RANK_BY, check_pred_probs
+from . import _cv, _engine, _latent
+from ._cv import default_estimator
+from ._threads import kernel_threads
+from ._validation import (
+    FILTER_BY_OPTIONS,
+    FRACTION,
+    N_JOBS,
+    NON_NEGATIVE_INT,
+    RANK_BY_OPTIONS,
+    check_num_to_remove_per_class,
+    check_pred_probs,
+)
 
 #: The docstring entries of the parameters the three estimators share; each class docstring
 #: holds the placeholder ``%(shared_parameters)s``, replaced by :func:`_fill_shared_docstring`.
@@ -31,8 +40,8 @@ SHARED_PARAMETERS_DOC = """\
         never fitted in place. ``None`` means ``LogisticRegression(max_iter=1000)``.
     cv : int, cross-validation generator or iterable, default=5
         How the out-of-fold probabilities are computed. An int gives a shuffled
-        ``StratifiedKFold`` with that many folds, seeded by ``random_state``; every class then
-        needs at least ``cv`` examples. Other values are passed to
+        ``StratifiedKFold`` with that many folds (``None``: 5), seeded by ``random_state``; every
+        class then needs at least ``cv`` examples. Other values are passed to
         :func:`sklearn.model_selection.check_cv`. A splitter that uses ``groups`` receives
         them by metadata routing (``set_split_request``).
     filter_by : {'prune_by_noise_rate', 'prune_by_class', 'both', 'confident_learning', \
@@ -100,11 +109,6 @@ def _fill_shared_docstring(cls):
     return cls
 
 
-def default_estimator():
-    """The model used when ``estimator=None``."""
-    return LogisticRegression(max_iter=1000)
-
-
 def subset_fit_params(params, indices, n_samples):
     """Keep the rows ``indices`` of every parameter (of fit, or of a scorer) that has one
     entry per sample; other values are passed on unchanged."""
@@ -134,31 +138,18 @@ def clean_class_index(clean_class, classes):
     return int(matches[0])
 
 
-def assume_no_errors_in(confident_joint, clean):
-    """The confident joint if no example labelled ``clean`` belongs to another class.
-
-    The counts of row ``clean`` off the diagonal move onto its diagonal, so row sums (the
-    label counts) are kept; the noise matrices estimated from the result then have
-    ``P(given = clean | true = other) = 0`` and ``P(true = other | given = clean) = 0``.
-    """
-    joint = np.array(confident_joint, copy=True)
-    joint[clean, clean] = joint[clean].sum()
-    joint[clean, np.arange(len(joint)) != clean] = 0
-    return joint
-
-
 class BaseConfidentLearning(BaseEstimator):
     """Parameters, cross-validation and noise estimation shared by the three estimators."""
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "predict_proba"]), None],
         "cv": ["cv_object"],
-        "filter_by": [StrOptions(set(FILTER_BY))],
-        "frac_noise": [Interval(Real, 0, 1, closed="right")],
-        "num_to_remove_per_class": ["array-like", None],
-        "min_examples_per_class": [Interval(Integral, 0, None, closed="left")],
-        "return_indices_ranked_by": [StrOptions(set(RANK_BY))],
-        "n_jobs": [Integral, None],
+        "filter_by": [FILTER_BY_OPTIONS],
+        "frac_noise": [FRACTION],
+        "num_to_remove_per_class": ["array-like", Integral, None],
+        "min_examples_per_class": [NON_NEGATIVE_INT],
+        "return_indices_ranked_by": [RANK_BY_OPTIONS],
+        "n_jobs": N_JOBS,
         "random_state": ["random_state"],
     }
 
@@ -188,18 +179,6 @@ class BaseConfidentLearning(BaseEstimator):
     def _get_estimator(self):
         """A fresh clone of ``estimator`` (or of the default model)."""
         return default_estimator() if self.estimator is None else clone(self.estimator)
-
-    def _get_splitter(self, y):
-        """``cv`` as a splitter; an int gives a StratifiedKFold shuffled by ``random_state``."""
-        if isinstance(self.cv, Integral):
-            # None: fresh OS entropy, so that numpy's global RandomState is never drawn from.
-            rng = (
-                np.random.RandomState()
-                if self.random_state is None
-                else check_random_state(self.random_state)
-            )
-            return StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=rng)
-        return check_cv(self.cv, y, classifier=True)
 
     def _route_fit_params(self, params):
         """Split the fit parameters between the estimator's ``fit`` and the splitter.
@@ -263,43 +242,26 @@ class BaseConfidentLearning(BaseEstimator):
                 f"y contains only one class ({encoder.classes_.tolist()[0]!r}); finding label "
                 "issues needs examples of at least two classes."
             )
-        return X, y, encoder.transform(y_1d), encoder.classes_
-
-    def _check_class_counts(self, y_encoded, classes, splitter):
-        """Every class needs an example in every fold: a clear error before any fitting."""
-        n_splits = getattr(splitter, "n_splits", None)
-        if not isinstance(n_splits, Integral):
-            return
-        counts = np.bincount(y_encoded)
-        smallest = int(np.argmin(counts))
-        if counts[smallest] < n_splits:
-            raise ValueError(
-                f"Class {classes.tolist()[smallest]!r} has {counts[smallest]} example(s), fewer "
-                f"than the {n_splits} cross-validation folds (cv={self.cv!r}); every class needs "
-                f"at least one example per fold. Lower cv to at most {counts[smallest]}, add "
-                "examples of that class, or pass precomputed pred_probs to fit."
-            )
+        y_encoded = np.ascontiguousarray(encoder.transform(y_1d), dtype=np.intp)
+        return X, y, y_encoded, encoder.classes_
 
     def _out_of_fold_pred_probs(self, X, y_encoded, classes, routed):
         """Out-of-fold ``predict_proba`` of clones of the estimator, columns in class order."""
-        splitter = self._get_splitter(y_encoded)
-        self._check_class_counts(y_encoded, classes, splitter)
-        splits = list(splitter.split(X, y_encoded, **routed.splitter.split))
-        return cross_val_predict(
-            self._get_estimator(),
-            X,
-            y_encoded,
-            cv=splits,
-            method="predict_proba",
-            n_jobs=self.n_jobs,
-            params=routed.estimator.fit,
+        splitter = _cv.make_splitter(self.cv, y_encoded, self.random_state)
+        _cv.check_folds(y_encoded, splitter, classes,
+                        hint=", or pass precomputed pred_probs to fit")
+        return _cv.out_of_fold_pred_probs(
+            self._get_estimator(), X, y_encoded, splitter, n_jobs=self.n_jobs,
+            fit_params=routed.estimator.fit, split_params=routed.splitter.split,
         )
 
     def _estimate_noise(self, X, y, pred_probs, routed, *, clean_class=None):
         """Validate the data, then estimate the label noise, touching no attribute of ``self``.
 
-        ``clean_class`` (a label or None) is a class assumed to have no label errors; see
-        :func:`assume_no_errors_in`.
+        The labels and the predicted probabilities are checked once, then one call of the
+        engine computes the confident joint, the label issues and the quality scores.
+        ``clean_class`` (a label or None) is a class assumed to have no label errors: its
+        examples are never issues and the noise matrices give it no noise.
 
         Returns
         -------
@@ -310,8 +272,12 @@ class BaseConfidentLearning(BaseEstimator):
         """
         X, y, y_encoded, classes = self._check_targets(X, y)
         clean = None if clean_class is None else clean_class_index(clean_class, classes)
+        num_to_remove_per_class = check_num_to_remove_per_class(
+            self.num_to_remove_per_class, self.filter_by, len(classes)
+        )
         if pred_probs is None:
             pred_probs = self._out_of_fold_pred_probs(X, y_encoded, classes, routed)
+            pred_probs = check_pred_probs(pred_probs, n_jobs=self.n_jobs)
         else:
             # A copy: the fitted attribute must not change if the caller edits the array.
             pred_probs = check_pred_probs(pred_probs, n_jobs=self.n_jobs).copy()
@@ -322,39 +288,26 @@ class BaseConfidentLearning(BaseEstimator):
                     f"example and one column per class, in the order of the sorted class labels "
                     f"{list(classes)!r}."
                 )
-        confident_joint = count.compute_confident_joint(
-            y_encoded, pred_probs, n_jobs=self.n_jobs
-        )
-        if clean is not None:
-            confident_joint = assume_no_errors_in(confident_joint, clean)
-        py, noise_matrix, inverse_noise_matrix = count.estimate_latent(confident_joint, y_encoded)
-        label_issues = filter.find_label_issues(
-            y_encoded,
-            pred_probs,
-            filter_by=self.filter_by,
-            frac_noise=self.frac_noise,
-            num_to_remove_per_class=self.num_to_remove_per_class,
+        result = _engine.confident_learning(
+            y_encoded, pred_probs, n_threads=kernel_threads(self.n_jobs, pred_probs),
+            clean_class=clean, filter_by=self.filter_by, frac_noise=self.frac_noise,
+            num_to_remove_per_class=num_to_remove_per_class,
             min_examples_per_class=self.min_examples_per_class,
-            confident_joint=confident_joint,
-            n_jobs=self.n_jobs,
+            rank_by=self.return_indices_ranked_by,
         )
-        if clean is not None:
-            label_issues &= y_encoded != clean
-        rank_by = self.return_indices_ranked_by
+        py, noise_matrix, inverse_noise_matrix = _latent.estimate_latent(
+            result.confident_joint, result.label_counts
+        )
         noise = Bunch(
             classes=classes,
             pred_probs=pred_probs,
-            confident_joint=confident_joint,
+            confident_joint=result.confident_joint,
             noise_matrix=noise_matrix,
             inverse_noise_matrix=inverse_noise_matrix,
             py=py,
-            label_issues=label_issues,
-            label_quality_scores=rank.get_label_quality_scores(
-                y_encoded, pred_probs, method=rank_by, n_jobs=self.n_jobs
-            ),
-            ranked_label_issues=rank.order_label_issues(
-                label_issues, y_encoded, pred_probs, rank_by=rank_by, n_jobs=self.n_jobs
-            ),
+            label_issues=result.label_issues,
+            label_quality_scores=result.quality_scores,
+            ranked_label_issues=result.ranked_label_issues,
         )
         return X, y_encoded, noise
 

@@ -12,6 +12,9 @@ import numpy as np
 ctypedef Py_ssize_t intp
 
 cdef extern from "_rows.h" nogil:
+    enum:
+        SKN_LABEL_NEAR_ARGMAX
+        SKN_LABEL_IS_ARGMAX
     bint skn_valid_row_f(const float* p, Py_ssize_t K, double tolerance)
     bint skn_valid_row_d(const double* p, Py_ssize_t K, double tolerance)
     void skn_confident_row_f(const float* p, Py_ssize_t K, const float* cut, Py_ssize_t label,
@@ -21,6 +24,10 @@ cdef extern from "_rows.h" nogil:
                              unsigned char* flags)
 
 cdef Py_ssize_t BLOCK = 1024
+
+#: Bits of ``confident_pass``'s ``agrees``: the label is the argmax within 1e-6; it is the argmax.
+LABEL_NEAR_ARGMAX = SKN_LABEL_NEAR_ARGMAX
+LABEL_IS_ARGMAX = SKN_LABEL_IS_ARGMAX
 
 
 def find_invalid_row(const floating[:, ::1] pred_probs, double sum_tolerance, int n_threads):
@@ -98,8 +105,9 @@ def confident_pass(
     reference's rule) or, if ``confident_argmax``, the argmax among the confident classes (the
     paper's rule). The guess is written to ``true_label_guess`` (-1 when no class is confident).
 
-    ``agrees[i]`` gets bit 1 when the given label is the argmax after adding 1e-6 (in the input's
-    precision) to its probability, and bit 2 when it is the plain argmax (first index on ties).
+    ``agrees[i]`` gets ``LABEL_NEAR_ARGMAX`` when the given label is the argmax after adding 1e-6
+    (in the input's precision) to its probability, and ``LABEL_IS_ARGMAX`` when it is the plain
+    argmax (first index on ties).
 
     Returns the ``(K, K)`` int64 counts ``[given label, guessed true label]``, diagonal unclipped.
     """

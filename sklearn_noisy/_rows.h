@@ -19,21 +19,34 @@
 #define SKN_SIMD(clauses)
 #endif
 
+/* The flag bits that the kernels write and the Python side reads (exported by _counting and
+ * _selection under the same names without the SKN_ prefix). */
+/* Confident pass, per example: the given label is the argmax after adding 1e-6 to its
+ * probability; the given label is the plain argmax (first index on ties). */
+#define SKN_LABEL_NEAR_ARGMAX 1
+#define SKN_LABEL_IS_ARGMAX 2
+/* Pruning selection, per example: picked by low self-confidence in its class; picked by a
+ * large margin toward another class. */
+#define SKN_PRUNED_BY_CLASS 1
+#define SKN_PRUNED_BY_NOISE_RATE 2
+
 /* Elements scanned per step when searching a row for the first match. */
 #define SKN_BLOCK 16
 
 #define SKN_ROW_KERNELS(T, SUFFIX)                                                          \
                                                                                              \
-/* 1 if every value is in [0, 1] and the row sums to 1 within `tolerance`, else 0. */       \
+/* 1 if every value is in [0, 1] and the row sums to 1 within `tolerance`, else 0. The sum  \
+ * is accumulated in double, so that a float32 row over many classes is not rejected for   \
+ * its own rounding. */                                                                     \
 static inline int skn_valid_row_##SUFFIX(const T* p, Py_ssize_t K, double tolerance) {      \
-    T total = 0;                                                                             \
+    double total = 0;                                                                        \
     int in_range = 1;                                                                        \
     SKN_SIMD("omp simd reduction(+:total) reduction(&:in_range)")                            \
     for (Py_ssize_t j = 0; j < K; j++) {                                                     \
         total += p[j];                                                                       \
         in_range &= (p[j] >= 0) & (p[j] <= 1);                                               \
     }                                                                                        \
-    return in_range && fabs((double)total - 1.0) <= tolerance;                               \
+    return in_range && fabs(total - 1.0) <= tolerance;                               \
 }                                                                                            \
                                                                                              \
 /* Index of the first j in [start, K) with p[j] == value, or K. */                          \
@@ -94,8 +107,9 @@ static inline void skn_confident_row_##SUFFIX(const T* p, Py_ssize_t K, const T*
     /* The given label wins the argmax after adding 1e-6 to its probability (the argmax    \
      * is the first index of the largest value, and p[label] itself is below `boosted`). */ \
     T boosted = p[label] + (T)1e-6;                                                          \
-    *flags = (unsigned char)(((top < boosted) | ((top == boosted) & (best > label)))        \
-                             | ((best == label) << 1));                                      \
+    *flags = (unsigned char)((((top < boosted) | ((top == boosted) & (best > label)))       \
+                              * SKN_LABEL_NEAR_ARGMAX)                                       \
+                             | ((best == label) * SKN_LABEL_IS_ARGMAX));                     \
     if (n_confident == 0) {                                                                  \
         *guess = -1;                                                                         \
     } else if (n_confident > 1 && !confident_argmax) {                                      \

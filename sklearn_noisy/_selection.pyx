@@ -3,9 +3,9 @@
 For a given class ``k`` the quota matrix says how many of its examples to flag:
 
 * ``quota[k, j]`` for ``j != k``: the examples with the largest margin
-  ``pred_probs[i, j] - pred_probs[i, k]`` (prune by noise rate), flagged with bit 2;
+  ``pred_probs[i, j] - pred_probs[i, k]`` (prune by noise rate), flagged ``PRUNED_BY_NOISE_RATE``;
 * ``quota[k, k]``: the examples with the smallest ``pred_probs[i, k]`` (prune by class),
-  flagged with bit 1.
+  flagged ``PRUNED_BY_CLASS``.
 
 Ties are broken toward the smaller index, so the selection is a function of the input alone
 (not of the thread count or of a sort's internals). Each selection keeps a bounded heap of its
@@ -32,8 +32,14 @@ cdef extern from *:
     void skn_prefetch(const void* address) noexcept nogil
 
 cdef extern from "_rows.h" nogil:
+    enum:
+        SKN_PRUNED_BY_CLASS
+        SKN_PRUNED_BY_NOISE_RATE
     bint skn_any_margin_above_f(const float* p, Py_ssize_t K, float p_k, const float* bar)
     bint skn_any_margin_above_d(const double* p, Py_ssize_t K, double p_k, const double* bar)
+
+PRUNED_BY_CLASS = SKN_PRUNED_BY_CLASS
+PRUNED_BY_NOISE_RATE = SKN_PRUNED_BY_NOISE_RATE
 
 # The rows of a class are scattered in memory: fetch this many rows ahead of their use.
 cdef intp PREFETCH_DISTANCE = 6
@@ -171,7 +177,8 @@ cdef int select_in_class(
             for j in range(n_classes):
                 for s in range(size[j]):
                     row = index[begin[j] + s]
-                    flagged[row] = flagged[row] | (1 if j == k else 2)
+                    flagged[row] = flagged[row] | (
+                        SKN_PRUNED_BY_CLASS if j == k else SKN_PRUNED_BY_NOISE_RATE)
     free(begin)
     free(capacity)
     free(size)
@@ -189,7 +196,7 @@ def prune_flags(
     const intp[:, ::1] quota,
     int n_threads,
 ):
-    """Return a uint8 array: bit 1 for prune-by-class picks, bit 2 for prune-by-noise-rate picks."""
+    """Return a uint8 array of ``PRUNED_BY_CLASS`` and ``PRUNED_BY_NOISE_RATE`` bits per example."""
     cdef intp n = pred_probs.shape[0], n_classes = pred_probs.shape[1], k
     flagged = np.zeros(n, dtype=np.uint8)
     status = np.zeros(n_classes, dtype=np.intc)

@@ -1,8 +1,15 @@
-"""Checks of the functional API's inputs: one place, clear messages, inputs never modified."""
+"""Checks of the inputs: one place, clear messages, inputs never modified.
 
-import numbers
+The scalar and option arguments of the public functions and of the estimators are checked by
+scikit-learn's parameter validation (``validate_params`` and ``_parameter_constraints``) with
+the constraint objects defined here, so a bad ``filter_by`` gets the same message everywhere.
+The array arguments are checked by the ``check_*`` functions.
+"""
+
+from numbers import Integral, Real
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._counting import find_invalid_row
 from ._threads import kernel_threads
@@ -21,6 +28,45 @@ FILTER_BY = (
 )
 RANK_BY = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
 MULTIPLE_CONFIDENT = ("argmax", "confident_argmax")
+PRUNING_FILTERS = ("prune_by_noise_rate", "prune_by_class", "both")
+#: The largest count accepted (so that no count overflows the kernels' integers).
+MAX_COUNT = 2**53
+
+
+class StrictInterval(Interval):
+    """An :class:`~sklearn.utils._param_validation.Interval` that refuses booleans.
+
+    ``True`` is an ``int`` in Python, but ``frac_noise=True`` or ``top=True`` is a mistake.
+    """
+
+    def is_satisfied_by(self, val):
+        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
+
+
+#: Constraints shared by the public functions (``validate_params``) and the estimators.
+FILTER_BY_OPTIONS = StrOptions(set(FILTER_BY))
+RANK_BY_OPTIONS = StrOptions(set(RANK_BY))
+MULTIPLE_CONFIDENT_OPTIONS = StrOptions(set(MULTIPLE_CONFIDENT))
+FRACTION = StrictInterval(Real, 0, 1, closed="right")
+NON_NEGATIVE_INT = StrictInterval(Integral, 0, MAX_COUNT, closed="both")
+NON_NEGATIVE_REAL = StrictInterval(Real, 0, None, closed="left")
+#: ``pred_probs`` may be sparse here so that its check can say how to make it dense.
+PRED_PROBS = ["array-like", "sparse matrix"]
+N_JOBS = [StrictInterval(Integral, None, None, closed="neither"), None]
+#: The parameters of ``find_label_issues``, multi-class and multi-label.
+FIND_LABEL_ISSUES_PARAMETERS = {
+    "labels": ["array-like"],
+    "pred_probs": PRED_PROBS,
+    "filter_by": [FILTER_BY_OPTIONS],
+    "return_indices_ranked_by": [RANK_BY_OPTIONS, None],
+    "rank_by_kwargs": [dict, None],
+    "frac_noise": [FRACTION],
+    "num_to_remove_per_class": ["array-like", Integral, None],
+    "min_examples_per_class": [NON_NEGATIVE_INT],
+    "confident_joint": ["array-like", None],
+    "multiple_confident": [MULTIPLE_CONFIDENT_OPTIONS],
+    "n_jobs": N_JOBS,
+}
 
 
 def check_pred_probs(pred_probs, *, n_jobs=None):
@@ -33,9 +79,9 @@ def check_pred_probs(pred_probs, *, n_jobs=None):
         raise TypeError("pred_probs must be a dense array; call .toarray() on the sparse matrix.")
     pred_probs = np.asarray(pred_probs)
     if pred_probs.dtype not in (np.float32, np.float64):
-        if not (np.issubdtype(pred_probs.dtype, np.number) or pred_probs.dtype == bool):
+        if pred_probs.dtype.kind not in "biuf":
             raise ValueError(
-                f"pred_probs must hold numbers, got dtype {pred_probs.dtype}."
+                f"pred_probs must hold numbers (real, not complex), got dtype {pred_probs.dtype}."
             )
         pred_probs = pred_probs.astype(np.float64)
     if pred_probs.ndim != 2:
@@ -65,12 +111,14 @@ def check_pred_probs(pred_probs, *, n_jobs=None):
                 f"pred_probs contains negative values (first in row {row}); "
                 "pass predicted probabilities (for example predict_proba's output), not scores."
             )
+        fix = ("Each row must be a probability distribution over the classes: apply a softmax "
+               "to logits, or divide each row by its sum.")
         total = float(values.sum(dtype=np.float64))
+        if abs(total - 1) <= ROW_SUM_TOLERANCE:
+            raise ValueError(f"pred_probs contains values above 1 (first in row {row}). {fix}")
         raise ValueError(
-            f"Row {row} of pred_probs sums to {total:.6g}, not 1 (tolerance "
-            f"{ROW_SUM_TOLERANCE:g}), or holds values above 1. Each row must be a probability "
-            "distribution over the classes: apply a softmax to logits, or divide each row by "
-            "its sum."
+            f"Row {row} of pred_probs sums to {total!r}, not 1 (tolerance "
+            f"{ROW_SUM_TOLERANCE:g}). {fix}"
         )
     return pred_probs
 
@@ -127,57 +175,100 @@ def check_confident_joint(confident_joint, n_classes):
             f"classes, got {confident_joint.shape}. Compute it with "
             "sklearn_noisy.count.compute_confident_joint(labels, pred_probs)."
         )
-    if not np.issubdtype(confident_joint.dtype, np.number):
-        raise ValueError(f"confident_joint must hold numbers, got dtype {confident_joint.dtype}.")
-    if not np.all(np.isfinite(confident_joint)) or np.any(confident_joint < 0):
-        raise ValueError("confident_joint must hold finite, non-negative counts.")
+    if confident_joint.dtype.kind not in "iuf":
+        raise ValueError(
+            f"confident_joint must hold numbers (counts), got dtype {confident_joint.dtype}."
+        )
+    if (
+        not np.all(np.isfinite(confident_joint))
+        or np.any(confident_joint < 0)
+        or np.any(confident_joint.astype(np.float64) > MAX_COUNT)
+    ):
+        raise ValueError(
+            f"confident_joint must hold finite, non-negative counts (at most {MAX_COUNT}), "
+            "as compute_confident_joint returns them."
+        )
     return confident_joint
 
 
-def check_option(value, name, allowed):
-    """Raise a ValueError naming the allowed values if ``value`` is not one of them."""
-    if not isinstance(value, str) or value not in allowed:
-        choices = ", ".join(repr(a) for a in allowed)
-        raise ValueError(f"{name}={value!r} is not supported; choose one of {choices}.")
-    return value
-
-
-def check_frac_noise(frac_noise):
-    if (
-        not isinstance(frac_noise, numbers.Real)
-        or isinstance(frac_noise, bool)
-        or not 0 < frac_noise <= 1
-    ):
-        raise ValueError(
-            f"frac_noise must be a number in (0, 1], got {frac_noise!r}; 1.0 returns every "
-            "label issue found, 0.5 the half with the most evidence."
-        )
-    return float(frac_noise)
-
-
-def check_non_negative_int(value, name):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {value!r}.")
-    return int(value)
-
-
 def check_counts_per_class(counts, n_classes, name):
-    """Return a length-K array of non-negative integers."""
+    """Return a length-K int64 array of counts; a single number applies to every class."""
     counts = np.asarray(counts)
+    if counts.ndim == 0:
+        counts = np.full(n_classes, counts[()])
     if counts.shape != (n_classes,):
         raise ValueError(
-            f"{name} must have one entry per class ({n_classes}), got shape {counts.shape}."
+            f"{name} must be one number or have one entry per class ({n_classes}), got shape "
+            f"{counts.shape}."
         )
-    if not np.issubdtype(counts.dtype, np.integer) or np.any(counts < 0):
-        raise ValueError(f"{name} must hold non-negative integers.")
+    if (
+        counts.dtype.kind not in "iu"
+        or np.any(counts < 0)
+        or np.any(counts.astype(np.float64) > MAX_COUNT)
+    ):
+        raise ValueError(
+            f"{name} must hold non-negative integers (at most {MAX_COUNT}), got {counts.tolist()}."
+        )
     return counts.astype(np.int64)
 
 
-def check_rank_by_kwargs(rank_by_kwargs):
-    """Only ``adjust_pred_probs`` is an extra argument of the ranking scores."""
-    unknown = set(rank_by_kwargs or {}) - {"adjust_pred_probs"}
+def check_num_to_remove_per_class(num_to_remove_per_class, filter_by, n_classes):
+    """``num_to_remove_per_class`` as counts per class, or None; only for the pruning methods."""
+    if num_to_remove_per_class is None:
+        return None
+    if filter_by not in PRUNING_FILTERS:
+        raise ValueError(
+            f"num_to_remove_per_class applies only to filter_by in {sorted(PRUNING_FILTERS)}, "
+            f"not {filter_by!r}."
+        )
+    return check_counts_per_class(num_to_remove_per_class, n_classes, "num_to_remove_per_class")
+
+
+def check_thresholds(thresholds, n_classes):
+    """Return per-class thresholds as a float64 array of shape (K,), checked.
+
+    Each is a probability in [0, 1], or 2, the mark that
+    :func:`sklearn_noisy.count.get_confident_thresholds` gives a class without examples.
+    """
+    thresholds = np.asarray(thresholds)
+    if thresholds.shape != (n_classes,):
+        raise ValueError(
+            f"thresholds must have one entry per class ({n_classes}), got shape "
+            f"{thresholds.shape}."
+        )
+    if thresholds.dtype.kind not in "iuf":
+        raise ValueError(f"thresholds must hold real numbers, got dtype {thresholds.dtype}.")
+    valid = ((thresholds >= 0) & (thresholds <= 1)) | (thresholds == 2)
+    if not np.all(valid):
+        raise ValueError(
+            f"thresholds must be probabilities in [0, 1] (or 2 for a class without examples), "
+            f"got {thresholds[~valid][0]!r}."
+        )
+    return thresholds
+
+
+def check_rank_by_kwargs(rank_by_kwargs, method):
+    """The extra arguments of a ranking score: only ``adjust_pred_probs``, a bool.
+
+    Returns the value of ``adjust_pred_probs``.
+    """
+    rank_by_kwargs = {} if rank_by_kwargs is None else rank_by_kwargs
+    if not isinstance(rank_by_kwargs, dict):
+        raise TypeError(f"rank_by_kwargs must be a dict or None, got {rank_by_kwargs!r}.")
+    unknown = set(rank_by_kwargs) - {"adjust_pred_probs"}
     if unknown:
         raise ValueError(
             f"rank_by_kwargs accepts only 'adjust_pred_probs', got {sorted(unknown)}."
         )
-    return rank_by_kwargs or {}
+    return check_adjust_pred_probs(rank_by_kwargs.get("adjust_pred_probs", False), method)
+
+
+def check_adjust_pred_probs(adjust_pred_probs, method):
+    if not isinstance(adjust_pred_probs, (bool, np.bool_)):
+        raise TypeError(f"adjust_pred_probs must be True or False, got {adjust_pred_probs!r}.")
+    if adjust_pred_probs and method == "confidence_weighted_entropy":
+        raise ValueError(
+            "adjust_pred_probs=True is not available with method='confidence_weighted_entropy'; "
+            "use 'self_confidence' or 'normalized_margin'."
+        )
+    return bool(adjust_pred_probs)

@@ -51,12 +51,12 @@ Where the results differ from the classic package:
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, validate_params
 
 from . import count, latent_algebra, noise_generation, rank
 from . import filter as _filter
 from ._classifier import ConfidentLearningClassifier
-from ._validation import FILTER_BY, check_option
+from ._validation import FILTER_BY_OPTIONS
 from .latent_algebra import (
     compute_inv_noise_matrix as _compute_inv_noise_matrix,
 )
@@ -120,6 +120,7 @@ def _ranked_by(sorted_index_method):
 
 # --- pruning ---------------------------------------------------------------------------------
 
+@validate_params({"prune_method": [FILTER_BY_OPTIONS]}, prefer_skip_nested_validation=True)
 def get_noise_indices(s, psx, *, inverse_noise_matrix=None, confident_joint=None,
                       frac_noise=1.0, num_to_remove_per_class=None,
                       prune_method="prune_by_noise_rate", sorted_index_method=None,
@@ -169,7 +170,6 @@ def get_noise_indices(s, psx, *, inverse_noise_matrix=None, confident_joint=None
     array([12,  3])
     """
     del inverse_noise_matrix, verbose  # unused, as in the classic package
-    check_option(prune_method, "prune_method", FILTER_BY)
     return _filter.find_label_issues(
         s, psx, filter_by=prune_method, return_indices_ranked_by=_ranked_by(sorted_index_method),
         frac_noise=frac_noise, num_to_remove_per_class=num_to_remove_per_class,
@@ -581,7 +581,7 @@ class LearningWithNoisyLabels(ConfidentLearningClassifier):
         "clf": ConfidentLearningClassifier._parameter_constraints["estimator"],
         "seed": ConfidentLearningClassifier._parameter_constraints["random_state"],
         "cv_n_folds": [Interval(Integral, 2, None, closed="left")],
-        "prune_method": [StrOptions(set(FILTER_BY))],
+        "prune_method": [FILTER_BY_OPTIONS],
         "pulearning": ConfidentLearningClassifier._parameter_constraints["pulearning"],
         "n_jobs": ConfidentLearningClassifier._parameter_constraints["n_jobs"],
     }

@@ -19,53 +19,31 @@ the default here and each can be switched to the paper's rule:
   (``min_diagonal=1``); the paper does not (``0``).
 """
 
-import numbers
-
 import numpy as np
-from sklearn.base import clone, is_classifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, check_cv, cross_val_predict
-from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, StrOptions, validate_params
 
-from . import latent_algebra
-from ._counting import confident_pass, group_by_label
+from . import _cv, _engine, _latent, multilabel
 from ._threads import kernel_threads
 from ._validation import (
-    MULTIPLE_CONFIDENT,
+    MULTIPLE_CONFIDENT_OPTIONS,
+    N_JOBS,
+    NON_NEGATIVE_INT,
+    NON_NEGATIVE_REAL,
+    PRED_PROBS,
     check_confident_joint,
     check_labels,
     check_labels_and_pred_probs,
-    check_non_negative_int,
-    check_option,
+    check_thresholds,
 )
 
-#: Threshold given to a class that no example is labelled with: no probability reaches it.
-MISSING_CLASS_THRESHOLD = 2
-#: Thresholds are clipped from below to this value (twice the default tolerance).
-THRESHOLD_FLOOR = 2e-6
-#: Residual below which a rounded sum counts as preserved.
-ROUNDING_TOLERANCE = 1e-6
-TINY = latent_algebra.TINY
-
 ESTIMATION_METHODS = ("off_diagonal", "off_diagonal_calibrated", "off_diagonal_custom")
+PY_METHODS = StrOptions(set(_latent.PY_METHODS))
 
 
-def _thresholds_from_groups(offsets, self_confidence):
-    """Per-class mean self-confidence, from the label-sorted self-confidences.
-
-    Each mean is numpy's ``mean`` of one contiguous class slice, in the input's precision, so it
-    is the same number as averaging ``pred_probs[labels == k, k]``. A class without examples
-    gets a threshold of 2, which no probability reaches (the array is then float64).
-    """
-    counts = np.diff(offsets)
-    dtype = self_confidence.dtype if np.all(counts > 0) else np.float64
-    means = [
-        np.mean(self_confidence[offsets[k]:offsets[k + 1]]) if counts[k] else MISSING_CLASS_THRESHOLD
-        for k in range(len(counts))
-    ]
-    return np.clip(np.array(means, dtype=dtype), THRESHOLD_FLOOR, None)
-
-
+@validate_params(
+    {"labels": ["array-like"], "pred_probs": PRED_PROBS, "n_jobs": N_JOBS},
+    prefer_skip_nested_validation=True,
+)
 def get_confident_thresholds(labels, pred_probs, *, n_jobs=None):
     """Per-class thresholds: the mean predicted probability of class k over examples labelled k.
 
@@ -103,53 +81,25 @@ def get_confident_thresholds(labels, pred_probs, *, n_jobs=None):
     labels, pred_probs = check_labels_and_pred_probs(
         labels, pred_probs, n_jobs=n_jobs, allow_one_class=True
     )
-    offsets, _, self_confidence = group_by_label(labels, pred_probs)
-    return _thresholds_from_groups(offsets, self_confidence)
+    return _engine.thresholds_from_groups(_engine.group_labels(labels, pred_probs))
 
 
-def _cutoffs_in_input_precision(cutoffs, dtype):
-    """The smallest values of ``dtype`` that reach ``cutoffs``.
 
-    ``cutoffs`` is computed as numpy would (in the thresholds' own precision); numpy then
-    compares the probabilities with it in the wider of the two types. For float32 input, the
-    smallest float32 at or above each cutoff makes a float32 comparison give the same answer.
-    """
-    cutoffs = np.asarray(cutoffs, dtype=np.float64)
-    rounded = cutoffs.astype(dtype)
-    below = rounded.astype(np.float64) < cutoffs
-    rounded[below] = np.nextafter(rounded[below], np.inf)
-    return np.ascontiguousarray(rounded)
-
-
-def _confident_counts(labels, pred_probs, thresholds, *, multiple_confident,
-                      threshold_tolerance, n_jobs):
-    """Run the counting kernel on checked inputs.
-
-    Returns ``(counts, true_label_guess, agrees)``: the raw confident joint (no diagonal clip,
-    no calibration), each example's guessed true label (-1 if not confident), and the bit flags
-    of :func:`sklearn_noisy._counting.confident_pass`.
-    """
-    n_samples, n_classes = pred_probs.shape
-    thresholds = np.asarray(thresholds)
-    if thresholds.size != n_classes:
-        raise ValueError(
-            f"thresholds must have one entry per class ({n_classes}), got shape {thresholds.shape}."
-        )
-    cutoffs = _cutoffs_in_input_precision(thresholds.reshape(-1) - threshold_tolerance,
-                                          pred_probs.dtype)
-    guess = np.empty(n_samples, dtype=np.intc)
-    agrees = np.empty(n_samples, dtype=np.uint8)
-    counts = confident_pass(
-        pred_probs,
-        labels,
-        cutoffs,
-        multiple_confident == "confident_argmax",
-        kernel_threads(n_jobs, pred_probs),
-        guess,
-        agrees,
-    )
-    return counts, guess, agrees
-
+@validate_params(
+    {
+        "labels": ["array-like"],
+        "pred_probs": PRED_PROBS,
+        "thresholds": ["array-like", None],
+        "calibrate": ["boolean"],
+        "return_indices_of_off_diagonals": ["boolean"],
+        "multiple_confident": [MULTIPLE_CONFIDENT_OPTIONS],
+        "threshold_tolerance": [NON_NEGATIVE_REAL],
+        "min_diagonal": [NON_NEGATIVE_INT],
+        "multi_label": ["boolean"],
+        "n_jobs": N_JOBS,
+    },
+    prefer_skip_nested_validation=True,
+)
 
 def compute_confident_joint(
     labels,
@@ -227,89 +177,31 @@ def compute_confident_joint(
            [0, 2]])
     """
     if multi_label:
-        from . import multilabel
-
         return multilabel.compute_confident_joint(
-            labels, pred_probs, calibrate=calibrate,
-            return_indices_of_off_diagonals=return_indices_of_off_diagonals, n_jobs=n_jobs,
+            labels, pred_probs, thresholds=thresholds, calibrate=calibrate,
+            return_indices_of_off_diagonals=return_indices_of_off_diagonals,
+            multiple_confident=multiple_confident, threshold_tolerance=threshold_tolerance,
+            min_diagonal=min_diagonal, n_jobs=n_jobs,
         )
     labels, pred_probs = check_labels_and_pred_probs(
         labels, pred_probs, n_jobs=n_jobs, allow_one_class=True
     )
-    check_option(multiple_confident, "multiple_confident", MULTIPLE_CONFIDENT)
-    min_diagonal = check_non_negative_int(min_diagonal, "min_diagonal")
-    if not isinstance(threshold_tolerance, numbers.Real) or not threshold_tolerance >= 0:
-        raise ValueError(
-            f"threshold_tolerance must be a non-negative number, got {threshold_tolerance!r}; "
-            "1e-6 is the reference's, 0 the paper's rule."
-        )
-    if thresholds is None:
-        offsets, _, self_confidence = group_by_label(labels, pred_probs)
-        thresholds = _thresholds_from_groups(offsets, self_confidence)
-    counts, guess, _ = _confident_counts(
-        labels,
-        pred_probs,
-        thresholds,
-        multiple_confident=multiple_confident,
-        threshold_tolerance=threshold_tolerance,
-        n_jobs=n_jobs,
+    if thresholds is not None:
+        thresholds = check_thresholds(thresholds, pred_probs.shape[1])
+    result = _engine.confident_learning(
+        labels, pred_probs, n_threads=kernel_threads(n_jobs, pred_probs), thresholds=thresholds,
+        multiple_confident=multiple_confident, threshold_tolerance=threshold_tolerance,
+        min_diagonal=min_diagonal, calibrate=calibrate,
     )
-    confident_joint = _finish_confident_joint(counts, labels, min_diagonal, calibrate)
     if return_indices_of_off_diagonals:
-        return confident_joint, np.flatnonzero((guess >= 0) & (guess != labels))
-    return confident_joint
+        return result.confident_joint, np.flatnonzero(result.off_diagonal)
+    return result.confident_joint
 
 
-def _finish_confident_joint(counts, labels, min_diagonal, calibrate):
-    """Clip the diagonal of raw counts from below, then optionally calibrate.
-
-    The joint is kept in column-major memory order, as the reference's (the transpose of a
-    confusion matrix) is: numpy then adds its entries in the same order during calibration,
-    and the rounding that follows breaks near-ties the same way.
-    """
-    confident_joint = np.asfortranarray(counts, dtype=int)
-    np.fill_diagonal(confident_joint, np.maximum(np.diagonal(confident_joint), min_diagonal))
-    if calibrate:
-        return _calibrate(confident_joint, np.bincount(labels, minlength=len(confident_joint)))
-    return confident_joint
-
-
-def _round_preserving_sum(values):
-    """Round to integers so that the total stays the rounded total of ``values``.
-
-    Rounding each entry may change the sum by a few units; the entries whose rounding moved
-    them furthest from the needed direction are adjusted by one. Ties between equal residuals
-    are resolved in numpy's default ``argsort`` order, as the reference does.
-    """
-    values = np.asarray(values, dtype=float)
-    rounded = values.round()
-    target = np.sum(values).round()
-    while abs(np.sum(rounded).round() - target) > ROUNDING_TOLERANCE:
-        missing = np.round(target - np.sum(rounded).round())
-        step = 1 if missing > 0 else -1
-        n_changes = min(int(abs(missing)), len(values))
-        residual_order = np.argsort(values - rounded)
-        if step > 0:
-            residual_order = residual_order[::-1]
-        rounded[residual_order[:n_changes]] += step
-    return rounded.astype(int)
-
-
-def _round_preserving_row_totals(matrix):
-    """Round each row of a float matrix to integers, preserving the row totals."""
-    return np.array([_round_preserving_sum(row) for row in matrix], dtype=int).reshape(
-        np.shape(matrix)
-    )
-
-
-def _calibrate(confident_joint, label_counts):
-    """Rescale rows to ``label_counts`` and the total to ``label_counts.sum()``; round."""
-    row_totals = np.clip(confident_joint.sum(axis=1), TINY, None)
-    calibrated = (confident_joint.T / row_totals * label_counts).T
-    calibrated = calibrated / np.clip(np.sum(calibrated), TINY, None) * np.sum(label_counts)
-    return _round_preserving_row_totals(calibrated)
-
-
+@validate_params(
+    {"confident_joint": ["array-like"], "labels": ["array-like"]},
+    prefer_skip_nested_validation=True,
+)
 def calibrate_confident_joint(confident_joint, labels):
     """Rescale a confident joint into an estimate of the joint counts of given and true labels.
 
@@ -336,12 +228,26 @@ def calibrate_confident_joint(confident_joint, labels):
     array([[4, 2],
            [0, 2]])
     """
+    confident_joint, label_counts = _check_joint_and_labels(confident_joint, labels)
+    return _engine.calibrate_joint(confident_joint, label_counts)
+
+
+def _check_joint_and_labels(confident_joint, labels):
+    """A (K, K) confident joint and the label counts of ``labels``, checked together."""
     n_classes = len(np.asarray(confident_joint))
     confident_joint = check_confident_joint(confident_joint, n_classes)
-    labels = check_labels(labels, len(np.asarray(labels)), n_classes, allow_one_class=True)
-    return _calibrate(confident_joint, np.bincount(labels, minlength=n_classes))
+    labels = np.asarray(labels)
+    if labels.ndim == 1 and labels.shape[0] == 0:
+        raise ValueError("labels is empty (0 examples); pass the labels of at least one example.")
+    labels = check_labels(labels, len(labels), n_classes, allow_one_class=True)
+    return confident_joint, np.bincount(labels, minlength=n_classes)
 
 
+@validate_params(
+    {"labels": ["array-like"], "pred_probs": [*PRED_PROBS, None],
+     "confident_joint": ["array-like", None], "n_jobs": N_JOBS},
+    prefer_skip_nested_validation=True,
+)
 def estimate_joint(labels, pred_probs, *, confident_joint=None, n_jobs=None):
     """Estimate the joint distribution ``P(given label=i, true label=j)``.
 
@@ -373,12 +279,22 @@ def estimate_joint(labels, pred_probs, *, confident_joint=None, n_jobs=None):
            [0.        , 0.5       ]])
     """
     if confident_joint is None:
-        calibrated = compute_confident_joint(labels, pred_probs, calibrate=True, n_jobs=n_jobs)
+        labels, pred_probs = check_labels_and_pred_probs(
+            labels, pred_probs, n_jobs=n_jobs, allow_one_class=True
+        )
+        calibrated = _engine.confident_learning(
+            labels, pred_probs, n_threads=kernel_threads(n_jobs, pred_probs)
+        ).confident_joint
     else:
-        calibrated = calibrate_confident_joint(confident_joint, labels)
-    return calibrated / np.clip(float(np.sum(calibrated)), TINY, None)
+        calibrated = _engine.calibrate_joint(*_check_joint_and_labels(confident_joint, labels))
+    return _latent.normalized(calibrated)
 
 
+@validate_params(
+    {"confident_joint": ["array-like"], "labels": ["array-like"], "py_method": [PY_METHODS],
+     "converge_latent_estimates": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def estimate_latent(confident_joint, labels, *, py_method="cnt", converge_latent_estimates=False):
     """Estimate the latent prior and both noise matrices from a confident joint.
 
@@ -413,44 +329,17 @@ def estimate_latent(confident_joint, labels, *, py_method="cnt", converge_latent
     array([[1. , 0.5],
            [0. , 0.5]])
     """
-    n_classes = len(np.asarray(confident_joint))
-    confident_joint = check_confident_joint(confident_joint, n_classes)
-    labels = check_labels(labels, len(np.asarray(labels)), n_classes, allow_one_class=True)
-    ps = np.bincount(labels, minlength=n_classes) / float(len(labels))
-    given_counts = confident_joint.sum(axis=1).astype(float)
-    true_counts = confident_joint.sum(axis=0).astype(float)
-    noise_matrix = confident_joint / np.clip(true_counts, TINY, None)
-    inverse_noise_matrix = confident_joint.T / np.clip(given_counts, TINY, None)
-    py = latent_algebra.compute_py(
-        ps,
-        noise_matrix,
-        inverse_noise_matrix,
-        py_method=py_method,
-        true_labels_class_counts=true_counts,
-    )
-    noise_matrix = latent_algebra.clip_noise_rates(noise_matrix)
-    inverse_noise_matrix = latent_algebra.clip_noise_rates(inverse_noise_matrix)
-    if converge_latent_estimates:
-        py, noise_matrix, inverse_noise_matrix = _converge(ps, py, noise_matrix, inverse_noise_matrix)
-        py = latent_algebra.clip_values(py, low=1e-5, high=1.0, new_sum=1.0)
-        noise_matrix = latent_algebra.clip_noise_rates(noise_matrix)
-        inverse_noise_matrix = latent_algebra.clip_noise_rates(inverse_noise_matrix)
-    return py, noise_matrix, inverse_noise_matrix
+    confident_joint, label_counts = _check_joint_and_labels(confident_joint, labels)
+    return _latent.estimate_latent(confident_joint, label_counts, py_method=py_method,
+                                   converge_latent_estimates=converge_latent_estimates)
 
 
-def _converge(ps, py, noise_matrix, inverse_noise_matrix, *, outer=3, inner=5):
-    """Alternately recompute py, P(y|s) and P(s|y) from each other so that they agree."""
-    for _ in range(outer):
-        for _ in range(inner):
-            inverse_noise_matrix = latent_algebra.compute_inv_noise_matrix(
-                py, noise_matrix, ps=ps
-            )
-            py = latent_algebra.compute_py(ps, noise_matrix, inverse_noise_matrix)
-        noise_matrix = latent_algebra.compute_noise_matrix_from_inverse(
-            ps, inverse_noise_matrix, py=py
-        )
-    return py, noise_matrix, inverse_noise_matrix
-
+@validate_params(
+    {"labels": ["array-like"], "pred_probs": PRED_PROBS, "thresholds": ["array-like", None],
+     "converge_latent_estimates": ["boolean"], "py_method": [PY_METHODS],
+     "calibrate": ["boolean"], "n_jobs": N_JOBS},
+    prefer_skip_nested_validation=True,
+)
 
 def estimate_py_and_noise_matrices_from_probabilities(
     labels,
@@ -497,28 +386,28 @@ def estimate_py_and_noise_matrices_from_probabilities(
     array([[2, 1],
            [0, 3]])
     """
-    confident_joint = compute_confident_joint(
-        labels, pred_probs, thresholds=thresholds, calibrate=calibrate, n_jobs=n_jobs
+    labels, pred_probs = check_labels_and_pred_probs(
+        labels, pred_probs, n_jobs=n_jobs, allow_one_class=True
     )
-    py, noise_matrix, inverse_noise_matrix = estimate_latent(
-        confident_joint,
-        labels,
-        py_method=py_method,
+    if thresholds is not None:
+        thresholds = check_thresholds(thresholds, pred_probs.shape[1])
+    result = _engine.confident_learning(
+        labels, pred_probs, n_threads=kernel_threads(n_jobs, pred_probs), thresholds=thresholds,
+        calibrate=calibrate,
+    )
+    py, noise_matrix, inverse_noise_matrix = _latent.estimate_latent(
+        result.confident_joint, result.label_counts, py_method=py_method,
         converge_latent_estimates=converge_latent_estimates,
     )
-    return py, noise_matrix, inverse_noise_matrix, confident_joint
+    return py, noise_matrix, inverse_noise_matrix, result.confident_joint
 
 
-def _count_confident_off_diagonal(labels, pred_probs, n_jobs):
-    """Examples counted off the confident joint's diagonal whose label is not (nearly) the argmax."""
-    offsets, _, self_confidence = group_by_label(labels, pred_probs)
-    thresholds = _thresholds_from_groups(offsets, self_confidence)
-    _, guess, agrees = _confident_counts(
-        labels, pred_probs, thresholds, multiple_confident="argmax",
-        threshold_tolerance=1e-6, n_jobs=n_jobs,
-    )
-    return int(np.count_nonzero((guess >= 0) & (guess != labels) & ((agrees & 1) == 0)))
-
+@validate_params(
+    {"labels": ["array-like"], "pred_probs": PRED_PROBS,
+     "confident_joint": ["array-like", None],
+     "estimation_method": [StrOptions(set(ESTIMATION_METHODS))], "n_jobs": N_JOBS},
+    prefer_skip_nested_validation=True,
+)
 
 def num_label_issues(labels, pred_probs, *, confident_joint=None, estimation_method="off_diagonal",
                      n_jobs=None):
@@ -555,34 +444,38 @@ def num_label_issues(labels, pred_probs, *, confident_joint=None, estimation_met
     >>> num_label_issues(labels, pred_probs)
     1
     """
-    check_option(estimation_method, "estimation_method", ESTIMATION_METHODS)
     labels, pred_probs = check_labels_and_pred_probs(labels, pred_probs, n_jobs=n_jobs)
-    if estimation_method == "off_diagonal":
-        return _count_confident_off_diagonal(labels, pred_probs, n_jobs)
-    if estimation_method == "off_diagonal_calibrated":
-        joint = estimate_joint(labels, pred_probs, n_jobs=n_jobs)
-    else:
+    if estimation_method == "off_diagonal_custom":
         if confident_joint is None:
             raise ValueError(
                 "estimation_method='off_diagonal_custom' needs a confident_joint; pass one, or "
                 "use 'off_diagonal' or 'off_diagonal_calibrated' to have it computed."
             )
-        joint = estimate_joint(labels, pred_probs, confident_joint=confident_joint)
-    return int(np.rint((1.0 - np.trace(joint)) * len(labels)))
-
-
-def _check_n_splits(cv, labels):
-    """Resolve ``cv`` and make sure every class has enough examples for its folds."""
-    counts = np.bincount(labels)
-    n_splits = cv.get_n_splits() if hasattr(cv, "get_n_splits") else None
-    if isinstance(n_splits, int) and counts[counts > 0].min() < n_splits:
-        k = int(np.flatnonzero(counts == counts[counts > 0].min())[0])
-        raise ValueError(
-            f"Class {k} has {counts[k]} example(s), fewer than the {n_splits} cross-validation "
-            f"folds; every class needs at least one example per fold. Lower cv to at most "
-            f"{counts[counts > 0].min()} or add examples of that class."
+        joint = _engine.calibrate_joint(
+            check_confident_joint(confident_joint, pred_probs.shape[1]),
+            np.bincount(labels, minlength=pred_probs.shape[1]),
         )
+        return _latent.count_off_diagonal(joint, len(labels))
+    result = _engine.confident_learning(labels, pred_probs,
+                                        n_threads=kernel_threads(n_jobs, pred_probs))
+    if estimation_method == "off_diagonal":
+        near_argmax = (result.agreement & _engine.LABEL_NEAR_ARGMAX) != 0
+        return int(np.count_nonzero(result.off_diagonal & ~near_argmax))
+    return _latent.count_off_diagonal(result.confident_joint, len(labels))
 
+
+_CV_PARAMETERS = {
+    "X": ["array-like", "sparse matrix"],
+    "labels": ["array-like"],
+    "clf": [HasMethods(["fit", "predict_proba"]), None],
+    "cv": ["cv_object"],
+    "random_state": ["random_state", np.random.Generator],
+    "n_jobs": N_JOBS,
+    "fit_params": [dict, None],
+}
+
+
+@validate_params(_CV_PARAMETERS, prefer_skip_nested_validation=False)
 
 def estimate_cv_predicted_probabilities(X, labels, clf=None, *, cv=5, random_state=None,
                                         n_jobs=None, fit_params=None):
@@ -622,11 +515,24 @@ def estimate_cv_predicted_probabilities(X, labels, clf=None, *, cv=5, random_sta
     >>> estimate_cv_predicted_probabilities(X, y, random_state=0).shape
     (150, 3)
     """
+    labels = _check_cv_labels(labels)
+    clf = _cv.default_estimator() if clf is None else clf
+    splitter = _cv.make_splitter(cv, labels, random_state)
+    _cv.check_folds(labels, splitter, np.arange(labels.max() + 1))
+    return _cv.out_of_fold_pred_probs(clf, X, labels, splitter, n_jobs=n_jobs,
+                                      fit_params=fit_params)
+
+
+def _check_cv_labels(labels):
+    """Labels for cross-validation: integers 0..K-1, every class present."""
     labels = np.asarray(labels)
-    if labels.size == 0:
-        raise ValueError("labels is empty (0 examples); pass at least one example per class.")
-    n_classes = int(np.max(labels)) + 1 if np.issubdtype(labels.dtype, np.number) else 0
-    labels = check_labels(labels, len(labels), max(n_classes, 1))
+    if labels.ndim != 1 or labels.size == 0:
+        raise ValueError(
+            f"labels must be a non-empty 1-D array of class indices, got shape {labels.shape}."
+        )
+    # Every class present means at most one class per example.
+    labels = check_labels(labels, len(labels), len(labels))
+    n_classes = int(labels.max()) + 1
     missing = np.flatnonzero(np.bincount(labels, minlength=n_classes) == 0)
     if missing.size:
         raise ValueError(
@@ -634,25 +540,13 @@ def estimate_cv_predicted_probabilities(X, labels, clf=None, *, cv=5, random_sta
             "so that the columns of pred_probs index them. Re-encode the labels with "
             "sklearn.preprocessing.LabelEncoder."
         )
-    clf = LogisticRegression(max_iter=1000) if clf is None else clf
-    if not hasattr(clf, "predict_proba"):
-        raise ValueError(f"clf must have a predict_proba method; {type(clf).__name__} does not.")
-    if isinstance(cv, (int, np.integer)):
-        if random_state is None:
-            rng = np.random.RandomState()
-        elif isinstance(random_state, np.random.Generator):
-            rng = np.random.RandomState(random_state.integers(2**32))
-        else:
-            rng = check_random_state(random_state)
-        cv = StratifiedKFold(n_splits=int(cv), shuffle=True, random_state=rng)
-    else:
-        cv = check_cv(cv, labels, classifier=is_classifier(clf))
-    _check_n_splits(cv, labels)
-    return cross_val_predict(
-        clone(clf), X, labels, cv=cv, method="predict_proba", n_jobs=n_jobs,
-        params=fit_params or None,
-    )
+    return labels
 
+
+@validate_params(
+    {**_CV_PARAMETERS, "thresholds": ["array-like", None], "calibrate": ["boolean"]},
+    prefer_skip_nested_validation=False,
+)
 
 def estimate_confident_joint_and_cv_pred_proba(X, labels, clf=None, *, cv=5, random_state=None,
                                                 n_jobs=None, fit_params=None, thresholds=None,
@@ -680,11 +574,16 @@ def estimate_confident_joint_and_cv_pred_proba(X, labels, clf=None, *, cv=5, ran
         X, labels, clf, cv=cv, random_state=random_state, n_jobs=n_jobs, fit_params=fit_params
     )
     confident_joint = compute_confident_joint(
-        labels, pred_probs, thresholds=thresholds, calibrate=calibrate
+        labels, pred_probs, thresholds=thresholds, calibrate=calibrate, n_jobs=n_jobs
     )
     return confident_joint, pred_probs
 
 
+@validate_params(
+    {**_CV_PARAMETERS, "thresholds": ["array-like", None],
+     "converge_latent_estimates": ["boolean"], "py_method": [PY_METHODS]},
+    prefer_skip_nested_validation=False,
+)
 def estimate_py_noise_matrices_and_cv_pred_proba(X, labels, clf=None, *, cv=5, random_state=None,
                                                  n_jobs=None, fit_params=None, thresholds=None,
                                                  converge_latent_estimates=False, py_method="cnt"):
@@ -711,8 +610,8 @@ def estimate_py_noise_matrices_and_cv_pred_proba(X, labels, clf=None, *, cv=5, r
         X, labels, clf, cv=cv, random_state=random_state, n_jobs=n_jobs,
         fit_params=fit_params, thresholds=thresholds,
     )
-    py, noise_matrix, inverse_noise_matrix = estimate_latent(
-        confident_joint, labels, py_method=py_method,
-        converge_latent_estimates=converge_latent_estimates,
+    py, noise_matrix, inverse_noise_matrix = _latent.estimate_latent(
+        confident_joint, np.bincount(np.asarray(labels, dtype=np.intp)),
+        py_method=py_method, converge_latent_estimates=converge_latent_estimates,
     )
     return py, noise_matrix, inverse_noise_matrix, confident_joint, pred_probs

@@ -1,70 +1,22 @@
 """Finding the label issues: which examples are likely mislabelled."""
 
-import numpy as np
+from sklearn.utils._param_validation import validate_params
 
-from ._counting import group_by_label
-from ._selection import prune_flags
+from . import _engine, multilabel
 from ._threads import kernel_threads
 from ._validation import (
-    FILTER_BY,
-    MULTIPLE_CONFIDENT,
-    RANK_BY,
+    FIND_LABEL_ISSUES_PARAMETERS,
     check_confident_joint,
-    check_counts_per_class,
-    check_frac_noise,
     check_labels_and_pred_probs,
-    check_non_negative_int,
-    check_option,
+    check_num_to_remove_per_class,
     check_rank_by_kwargs,
 )
-from .count import (
-    _confident_counts,
-    _count_confident_off_diagonal,
-    _finish_confident_joint,
-    _round_preserving_row_totals,
-    _thresholds_from_groups,
+
+
+@validate_params(
+    {**FIND_LABEL_ISSUES_PARAMETERS, "multi_label": ["boolean"]},
+    prefer_skip_nested_validation=True,
 )
-from .rank import _order_issues, _quality_scores
-
-PRUNE_BITS = {"prune_by_class": 1, "prune_by_noise_rate": 2, "both": 3}
-
-
-def _keep_at_least_n_per_class(prune_counts, n, frac_noise):
-    """Adjust a prune-count matrix (rows: true label, columns: given label).
-
-    Each diagonal entry is raised to at least ``n`` (examples kept per class), the increase
-    taken evenly from that column's non-zero off-diagonal entries; then the off-diagonal
-    entries are scaled by ``frac_noise`` and what they lose is moved to the diagonal, so
-    column totals are preserved. The result is rounded to integers preserving row totals.
-    """
-    diagonal = np.diagonal(prune_counts)
-    new_diagonal = np.maximum(diagonal, n)
-    increase = new_diagonal - diagonal
-    n_noise_rates = np.maximum(np.count_nonzero(prune_counts, axis=0) - 1.0, 1.0)
-    adjusted = prune_counts - increase / n_noise_rates
-    adjusted[adjusted < 0] = 0
-    np.fill_diagonal(adjusted, new_diagonal)
-    scaled = adjusted * frac_noise
-    np.fill_diagonal(scaled, np.diagonal(adjusted))
-    np.fill_diagonal(scaled, np.diagonal(adjusted) + np.sum(adjusted - scaled, axis=0))
-    return _round_preserving_row_totals(scaled.astype(int)).astype(int)
-
-
-def _prune_counts_for_quota(prune_counts, label_counts, num_to_remove_per_class):
-    """Rescale the off-diagonals of each column to remove the requested number per class.
-
-    A class with no estimated noise has nothing to rescale: none of it is removed (the
-    reference divides by zero there).
-    """
-    joint = prune_counts / np.sum(prune_counts, axis=1)
-    noise_per_given = joint.sum(axis=1) - joint.diagonal()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rescaled = (joint.T * num_to_remove_per_class / noise_per_given).T
-    rescaled[noise_per_given == 0] = 0
-    np.fill_diagonal(rescaled, label_counts - num_to_remove_per_class)
-    return _round_preserving_row_totals(rescaled)
-
-
 def find_label_issues(
     labels,
     pred_probs,
@@ -169,99 +121,28 @@ def find_label_issues(
     array([2])
     """
     if multi_label:
-        from . import multilabel
-
         return multilabel.find_label_issues(
             labels, pred_probs, filter_by=filter_by,
             return_indices_ranked_by=return_indices_ranked_by, rank_by_kwargs=rank_by_kwargs,
             frac_noise=frac_noise, num_to_remove_per_class=num_to_remove_per_class,
             min_examples_per_class=min_examples_per_class, confident_joint=confident_joint,
-            n_jobs=n_jobs,
+            multiple_confident=multiple_confident, n_jobs=n_jobs,
         )
-    check_option(filter_by, "filter_by", FILTER_BY)
-    if return_indices_ranked_by is not None:
-        check_option(return_indices_ranked_by, "return_indices_ranked_by", RANK_BY)
-    check_option(multiple_confident, "multiple_confident", MULTIPLE_CONFIDENT)
-    frac_noise = check_frac_noise(frac_noise)
-    min_examples_per_class = check_non_negative_int(min_examples_per_class,
-                                                    "min_examples_per_class")
+    adjust_pred_probs = check_rank_by_kwargs(rank_by_kwargs, return_indices_ranked_by)
     labels, pred_probs = check_labels_and_pred_probs(labels, pred_probs, n_jobs=n_jobs)
     n_classes = pred_probs.shape[1]
     if confident_joint is not None:
         confident_joint = check_confident_joint(confident_joint, n_classes)
-    if num_to_remove_per_class is not None:
-        if filter_by not in PRUNE_BITS:
-            raise ValueError(
-                f"num_to_remove_per_class applies only to filter_by in {sorted(PRUNE_BITS)}, "
-                f"not {filter_by!r}."
-            )
-        num_to_remove_per_class = check_counts_per_class(
-            num_to_remove_per_class, n_classes, "num_to_remove_per_class"
-        )
-    check_rank_by_kwargs(rank_by_kwargs)
-    n_threads = kernel_threads(n_jobs, pred_probs)
-    issues = _find_issue_mask(
-        labels, pred_probs, filter_by=filter_by, frac_noise=frac_noise,
+    num_to_remove_per_class = check_num_to_remove_per_class(num_to_remove_per_class, filter_by,
+                                                            n_classes)
+    result = _engine.confident_learning(
+        labels, pred_probs, n_threads=kernel_threads(n_jobs, pred_probs),
+        multiple_confident=multiple_confident, confident_joint=confident_joint,
+        filter_by=filter_by, frac_noise=frac_noise,
         num_to_remove_per_class=num_to_remove_per_class,
-        min_examples_per_class=min_examples_per_class, confident_joint=confident_joint,
-        multiple_confident=multiple_confident, n_threads=n_threads,
+        min_examples_per_class=min_examples_per_class, rank_by=return_indices_ranked_by,
+        adjust_pred_probs=adjust_pred_probs,
     )
     if return_indices_ranked_by is None:
-        return issues
-    return _order_issues(issues, labels, pred_probs, return_indices_ranked_by,
-                         rank_by_kwargs or {}, n_threads)
-
-
-def _find_issue_mask(labels, pred_probs, *, filter_by, frac_noise, num_to_remove_per_class,
-                     min_examples_per_class, confident_joint, multiple_confident, n_threads):
-    """The boolean mask of :func:`find_label_issues`, on checked inputs."""
-    n_samples = len(labels)
-    if filter_by in ("low_normalized_margin", "low_self_confidence"):
-        scores = _quality_scores(labels, pred_probs, filter_by[4:], n_threads=n_threads)
-        n_issues = _count_confident_off_diagonal(labels, pred_probs, n_threads)
-        issues = np.zeros(n_samples, dtype=bool)
-        issues[np.argsort(scores, kind="stable")[:n_issues]] = True
-        return issues
-    offsets, order, self_confidence = group_by_label(labels, pred_probs)
-    thresholds = _thresholds_from_groups(offsets, self_confidence)
-    counts, guess, agrees = _confident_counts(
-        labels, pred_probs, thresholds, multiple_confident=multiple_confident,
-        threshold_tolerance=1e-6, n_jobs=n_threads,
-    )
-    if filter_by == "confident_learning":
-        issues = (guess >= 0) & (guess != labels)
-    elif filter_by == "predicted_neq_given":
-        issues = (agrees & 2) == 0
-    else:
-        if confident_joint is None:
-            confident_joint = _finish_confident_joint(counts, labels, 1, calibrate=True)
-        quota = _pruning_quota(
-            confident_joint, np.diff(offsets), frac_noise, min_examples_per_class,
-            num_to_remove_per_class,
-        )
-        bits = PRUNE_BITS[filter_by]
-        flags = prune_flags(pred_probs, order, offsets, quota, n_threads)
-        issues = (flags & bits) == bits
-    # An example whose label is the argmax (within 1e-6) is not an issue.
-    issues &= (agrees & 1) == 0
-    return issues
-
-
-def _pruning_quota(confident_joint, label_counts, frac_noise, min_examples_per_class,
-                   num_to_remove_per_class):
-    """How many examples of each given class to flag, as a (K, K) matrix for the kernel.
-
-    ``quota[i, j]`` (``j != i``) is the number of examples labelled ``i`` to flag by the
-    margin toward ``j``; ``quota[i, i]`` the number to flag by low self-confidence.
-    """
-    prune_counts = _keep_at_least_n_per_class(
-        np.asarray(confident_joint).T, min_examples_per_class, frac_noise
-    )
-    if num_to_remove_per_class is not None:
-        prune_counts = _prune_counts_for_quota(prune_counts, label_counts, num_to_remove_per_class)
-    quota = prune_counts.T.copy()
-    np.fill_diagonal(quota, label_counts - np.diagonal(prune_counts))
-    # Classes too small to prune; a class with a single example is never pruned.
-    too_small = label_counts <= max(min_examples_per_class, 1)
-    quota[too_small] = 0
-    return np.ascontiguousarray(np.clip(quota, 0, None), dtype=np.intp)
+        return result.label_issues
+    return result.ranked_label_issues

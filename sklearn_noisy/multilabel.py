@@ -17,27 +17,39 @@ with ``filter_by='low_self_confidence'`` or ``'low_normalized_margin'`` and
 the same indices in a scrambled order.
 """
 
-import numpy as np
+from numbers import Real
 
-from ._counting import group_by_label
+import numpy as np
+from sklearn.utils._param_validation import Interval, validate_params
+
+from . import _engine
 from ._threads import kernel_threads
 from ._validation import (
-    FILTER_BY,
-    RANK_BY,
-    check_frac_noise,
-    check_non_negative_int,
-    check_option,
+    FIND_LABEL_ISSUES_PARAMETERS,
+    MULTIPLE_CONFIDENT_OPTIONS,
+    N_JOBS,
+    NON_NEGATIVE_INT,
+    NON_NEGATIVE_REAL,
+    PRED_PROBS,
+    RANK_BY_OPTIONS,
+    check_adjust_pred_probs,
+    check_confident_joint,
+    check_num_to_remove_per_class,
+    check_rank_by_kwargs,
 )
-from .count import _confident_counts, _finish_confident_joint, _thresholds_from_groups
-from .filter import _find_issue_mask
-from .rank import _quality_scores
 
 #: Weight of each newer (lower) score in the exponential moving average of class scores.
 DEFAULT_ALPHA = 0.8
 
 
 def _check_multilabel_pred_probs(pred_probs):
+    if hasattr(pred_probs, "toarray"):
+        raise TypeError("pred_probs must be a dense array; call .toarray() on the sparse matrix.")
     pred_probs = np.asarray(pred_probs)
+    if pred_probs.dtype.kind not in "biuf":
+        raise ValueError(
+            f"pred_probs must hold numbers (real, not complex), got dtype {pred_probs.dtype}."
+        )
     if pred_probs.dtype not in (np.float32, np.float64):
         pred_probs = pred_probs.astype(np.float64)
     if pred_probs.ndim != 2 or pred_probs.shape[0] == 0 or pred_probs.shape[1] < 2:
@@ -58,10 +70,13 @@ def _check_multilabel_pred_probs(pred_probs):
 def to_indicator(labels, n_classes):
     """Return multi-labels as an (n, K) uint8 indicator matrix.
 
+    A 2-D numpy array is read as an indicator matrix; anything else (a list, even of 0/1 rows)
+    as one list of class indices per example, as the reference does.
+
     Parameters
     ----------
-    labels : list of list of int, or array-like of shape (n_samples, n_classes)
-        Per example, the list of its classes; or a binary indicator matrix.
+    labels : list of list of int, or ndarray of shape (n_samples, n_classes)
+        Per example, the list of its classes; or a binary indicator matrix (an ndarray).
     n_classes : int
         Number of classes K.
 
@@ -93,17 +108,28 @@ def to_indicator(labels, n_classes):
                 "Multi-labels must be a list with one list of class indices per example, "
                 f"such as [[0, 2], [1], []]; entry {row} is {classes!r}."
             )
-        classes = np.asarray(classes, dtype=np.intp) if len(classes) else np.empty(0, np.intp)
+        classes = np.asarray(classes) if len(classes) else np.empty(0, np.intp)
+        if classes.dtype.kind not in "iu" and not (
+            classes.dtype.kind == "f" and np.all(np.isfinite(classes) & (classes % 1 == 0))
+        ):
+            raise ValueError(
+                f"Entry {row} of labels must hold integer class indices, got {list(classes)}."
+            )
         if classes.size and (classes.min() < 0 or classes.max() >= n_classes):
             raise ValueError(
                 f"Entry {row} of labels has a class outside 0..{n_classes - 1}: {list(classes)}."
             )
-        indicator[row, classes] = 1
+        indicator[row, classes.astype(np.intp)] = 1
     return indicator
 
 
 def _check(labels, pred_probs):
     pred_probs = _check_multilabel_pred_probs(pred_probs)
+    if not hasattr(labels, "__len__") or isinstance(labels, str):
+        raise ValueError(
+            "Multi-labels must be a list with one list of class indices per example, or a 2-D "
+            f"indicator ndarray, got {type(labels).__name__}."
+        )
     if len(labels) != pred_probs.shape[0]:
         raise ValueError(
             f"labels has {len(labels)} entries but pred_probs has {pred_probs.shape[0]} rows."
@@ -121,8 +147,23 @@ def _binary_problems(indicator, pred_probs):
         yield indicator[:, k].astype(np.intp), binary
 
 
-def compute_confident_joint(labels, pred_probs, *, calibrate=True,
-                            return_indices_of_off_diagonals=False, n_jobs=None):
+_ONE_VS_REST_OPTIONS = {
+    "multiple_confident": [MULTIPLE_CONFIDENT_OPTIONS],
+    "threshold_tolerance": [NON_NEGATIVE_REAL],
+    "min_diagonal": [NON_NEGATIVE_INT],
+    "n_jobs": N_JOBS,
+}
+
+
+@validate_params(
+    {"labels": ["array-like"], "pred_probs": PRED_PROBS, "thresholds": [None],
+     "calibrate": ["boolean"], "return_indices_of_off_diagonals": ["boolean"],
+     **_ONE_VS_REST_OPTIONS},
+    prefer_skip_nested_validation=True,
+)
+def compute_confident_joint(labels, pred_probs, *, thresholds=None, calibrate=True,
+                            return_indices_of_off_diagonals=False, multiple_confident="argmax",
+                            threshold_tolerance=1e-6, min_diagonal=1, n_jobs=None):
     """One-vs-rest confident joints of multi-label data.
 
     Parameters
@@ -131,11 +172,16 @@ def compute_confident_joint(labels, pred_probs, *, calibrate=True,
         The given classes of each example.
     pred_probs : array-like of shape (n_samples, K)
         Out-of-sample probability of each class, independently.
+    thresholds : None
+        Only None: each class's binary problem computes its own thresholds. (Accepted so that
+        ``count.compute_confident_joint(..., multi_label=True)`` can say so clearly.)
     calibrate : bool, default=True
         Calibrate each binary confident joint (see
         :func:`sklearn_noisy.count.calibrate_confident_joint`).
     return_indices_of_off_diagonals : bool, default=False
         Also return, per class, the examples counted off the diagonal.
+    multiple_confident, threshold_tolerance, min_diagonal
+        As in :func:`sklearn_noisy.count.compute_confident_joint`, for each binary problem.
     n_jobs : int, default=None
         OpenMP threads; ``None`` uses all cores.
 
@@ -158,23 +204,38 @@ def compute_confident_joint(labels, pred_probs, *, calibrate=True,
            [0, 1]])
     """
     indicator, pred_probs = _check(labels, pred_probs)
-    n_threads = kernel_threads(n_jobs, pred_probs)
-    joints, off_diagonal = [], []
-    for binary_labels, binary_probs in _binary_problems(indicator, pred_probs):
-        offsets, _, self_confidence = group_by_label(binary_labels, binary_probs)
-        thresholds = _thresholds_from_groups(offsets, self_confidence)
-        counts, guess, _ = _confident_counts(
-            binary_labels, binary_probs, thresholds, multiple_confident="argmax",
-            threshold_tolerance=1e-6, n_jobs=n_threads,
-        )
-        joints.append(_finish_confident_joint(counts, binary_labels, 1, calibrate))
-        off_diagonal.append(np.flatnonzero((guess >= 0) & (guess != binary_labels)))
-    confident_joint = np.array(joints, dtype=np.int64)
+    results = _one_vs_rest(
+        indicator, pred_probs, n_jobs, multiple_confident=multiple_confident,
+        threshold_tolerance=threshold_tolerance, min_diagonal=min_diagonal, calibrate=calibrate,
+    )
+    confident_joint = np.array([r.confident_joint for r in results], dtype=np.int64)
     if return_indices_of_off_diagonals:
-        return confident_joint, off_diagonal
+        return confident_joint, [np.flatnonzero(r.off_diagonal) for r in results]
     return confident_joint
 
 
+def _one_vs_rest(indicator, pred_probs, n_jobs, *, confident_joint=None,
+                 num_to_remove_per_class=None, **options):
+    """The engine's result on each class's binary problem."""
+    n_threads = kernel_threads(n_jobs, pred_probs)
+    results = []
+    for k, (binary_labels, binary_probs) in enumerate(_binary_problems(indicator, pred_probs)):
+        results.append(_engine.confident_learning(
+            binary_labels, binary_probs, n_threads=n_threads,
+            confident_joint=None if confident_joint is None else confident_joint[k],
+            num_to_remove_per_class=(
+                None if num_to_remove_per_class is None
+                else np.array([num_to_remove_per_class[k], 0])
+            ),
+            **options,
+        ))
+    return results
+
+
+@validate_params(
+    {"scores": ["array-like"], "alpha": [Interval(Real, 0, 1, closed="both")]},
+    prefer_skip_nested_validation=True,
+)
 def exponential_moving_average(scores, *, alpha=DEFAULT_ALPHA):
     """Aggregate each row of class scores, highest first, so the lowest weigh the most.
 
@@ -197,8 +258,6 @@ def exponential_moving_average(scores, *, alpha=DEFAULT_ALPHA):
     >>> exponential_moving_average(np.array([[0.9, 0.9, 0.3], [0.4, 0.9, 0.6]]))
     array([0.42 , 0.452])
     """
-    if not 0 <= alpha <= 1:
-        raise ValueError(f"alpha must be in [0, 1], got {alpha!r}.")
     decreasing = np.sort(np.asarray(scores), axis=1)[:, ::-1]
     average = decreasing[:, 0]
     for column in decreasing[:, 1:].T:
@@ -206,6 +265,11 @@ def exponential_moving_average(scores, *, alpha=DEFAULT_ALPHA):
     return average
 
 
+@validate_params(
+    {"labels": ["array-like"], "pred_probs": PRED_PROBS, "method": [RANK_BY_OPTIONS],
+     "adjust_pred_probs": ["boolean"], "n_jobs": N_JOBS},
+    prefer_skip_nested_validation=True,
+)
 def get_label_quality_scores_per_class(labels, pred_probs, *, method="self_confidence",
                                        adjust_pred_probs=False, n_jobs=None):
     """Label quality score of every (example, class) pair, from its binary problem.
@@ -235,20 +299,23 @@ def get_label_quality_scores_per_class(labels, pred_probs, *, method="self_confi
     array([[0.9, 0.9, 0.3],
            [0.4, 0.9, 0.6]])
     """
-    check_option(method, "method", RANK_BY)
+    adjust_pred_probs = check_adjust_pred_probs(adjust_pred_probs, method)
     indicator, pred_probs = _check(labels, pred_probs)
-    return _per_class_scores(indicator, pred_probs, method, adjust_pred_probs,
-                             kernel_threads(n_jobs, pred_probs))
+    return _per_class_scores(indicator, pred_probs, method, adjust_pred_probs, n_jobs)
 
 
-def _per_class_scores(indicator, pred_probs, method, adjust_pred_probs, n_threads):
-    return np.column_stack([
-        _quality_scores(binary_labels, binary_probs, method,
-                        adjust_pred_probs=adjust_pred_probs, n_threads=n_threads)
-        for binary_labels, binary_probs in _binary_problems(indicator, pred_probs)
-    ])
+def _per_class_scores(indicator, pred_probs, method, adjust_pred_probs, n_jobs):
+    results = _one_vs_rest(indicator, pred_probs, n_jobs, rank_by=method,
+                           adjust_pred_probs=adjust_pred_probs)
+    return np.column_stack([r.quality_scores for r in results])
 
 
+@validate_params(
+    {"labels": ["array-like"], "pred_probs": PRED_PROBS, "method": [RANK_BY_OPTIONS],
+     "adjust_pred_probs": ["boolean"], "alpha": [Interval(Real, 0, 1, closed="both")],
+     "n_jobs": N_JOBS},
+    prefer_skip_nested_validation=True,
+)
 def get_label_quality_scores(labels, pred_probs, *, method="self_confidence",
                              adjust_pred_probs=False, alpha=DEFAULT_ALPHA, n_jobs=None):
     """One label quality score per example of multi-label data (lower: more likely wrong).
@@ -286,6 +353,7 @@ def get_label_quality_scores(labels, pred_probs, *, method="self_confidence",
     return exponential_moving_average(per_class, alpha=alpha)
 
 
+@validate_params(FIND_LABEL_ISSUES_PARAMETERS, prefer_skip_nested_validation=True)
 def find_label_issues(
     labels,
     pred_probs,
@@ -297,6 +365,7 @@ def find_label_issues(
     num_to_remove_per_class=None,
     min_examples_per_class=1,
     confident_joint=None,
+    multiple_confident="argmax",
     n_jobs=None,
 ):
     """Find the examples of multi-label data whose given set of classes is likely wrong.
@@ -322,11 +391,14 @@ def find_label_issues(
     rank_by_kwargs : dict, default=None
         Extra arguments of the ranking score (``adjust_pred_probs``).
     frac_noise : float in (0, 1], default=1.0
-    num_to_remove_per_class : array-like of shape (K,), default=None
-        The number of examples to flag for wrongly having each class.
+    num_to_remove_per_class : int or array-like of shape (K,), default=None
+        For the pruning methods, the number of examples to flag for wrongly lacking each class
+        (flagged in the class's binary problem as given "absent", truly "present").
     min_examples_per_class : int, default=1
     confident_joint : array-like of shape (K, 2, 2), default=None
         From :func:`compute_confident_joint`.
+    multiple_confident : {'argmax', 'confident_argmax'}, default='argmax'
+        See :func:`sklearn_noisy.count.compute_confident_joint`; applies to each binary problem.
     n_jobs : int, default=None
         OpenMP threads; ``None`` uses all cores.
 
@@ -345,14 +417,9 @@ def find_label_issues(
     >>> find_label_issues(labels, pred_probs)
     array([False, False, False, False, False,  True])
     """
-    check_option(filter_by, "filter_by", FILTER_BY)
-    if return_indices_ranked_by is not None:
-        check_option(return_indices_ranked_by, "return_indices_ranked_by", RANK_BY)
-    frac_noise = check_frac_noise(frac_noise)
-    min_examples_per_class = check_non_negative_int(min_examples_per_class,
-                                                    "min_examples_per_class")
+    adjust_pred_probs = check_rank_by_kwargs(rank_by_kwargs, return_indices_ranked_by)
     indicator, pred_probs = _check(labels, pred_probs)
-    n_samples, n_classes = pred_probs.shape
+    n_classes = pred_probs.shape[1]
     if confident_joint is not None:
         confident_joint = np.asarray(confident_joint)
         if confident_joint.shape != (n_classes, 2, 2):
@@ -361,58 +428,33 @@ def find_label_issues(
                 f"{confident_joint.shape}; compute it with "
                 "sklearn_noisy.multilabel.compute_confident_joint."
             )
-    if num_to_remove_per_class is not None:
-        num_to_remove_per_class = np.asarray(num_to_remove_per_class)
-        if num_to_remove_per_class.shape != (n_classes,):
-            raise ValueError(
-                f"num_to_remove_per_class must have one entry per class ({n_classes})."
-            )
-    n_threads = kernel_threads(n_jobs, pred_probs)
-    rank_by_kwargs = rank_by_kwargs or {}
-
-    if filter_by in ("low_normalized_margin", "low_self_confidence"):
-        n_issues = int(np.count_nonzero(_any_class_issue(
-            indicator, pred_probs, "confident_learning", frac_noise, None,
-            min_examples_per_class, confident_joint, n_threads,
-        )))
+        confident_joint = np.array([check_confident_joint(joint, 2) for joint in confident_joint])
+    num_to_remove_per_class = check_num_to_remove_per_class(num_to_remove_per_class, filter_by,
+                                                            n_classes)
+    options = {"frac_noise": frac_noise, "min_examples_per_class": min_examples_per_class,
+               "multiple_confident": multiple_confident, "confident_joint": confident_joint}
+    if filter_by in _engine.LOW_SCORE_FILTERS:
+        # As the reference: as many as 'confident_learning' flags, lowest self-confidence first.
+        n_issues = np.count_nonzero(_any_class_issue(indicator, pred_probs, n_jobs,
+                                                     filter_by="confident_learning", **options))
         scores = exponential_moving_average(
-            _per_class_scores(indicator, pred_probs, "self_confidence", False, n_threads)
+            _per_class_scores(indicator, pred_probs, "self_confidence", False, n_jobs)
         )
-        issues = np.zeros(n_samples, dtype=bool)
-        issues[np.argsort(scores, kind="stable")[:n_issues]] = True
+        issues = _engine.lowest(scores, n_issues)
     else:
-        issues = _any_class_issue(
-            indicator, pred_probs, filter_by, frac_noise, num_to_remove_per_class,
-            min_examples_per_class, confident_joint, n_threads,
-        )
+        issues = _any_class_issue(indicator, pred_probs, n_jobs, filter_by=filter_by,
+                                  num_to_remove_per_class=num_to_remove_per_class, **options)
     if return_indices_ranked_by is None:
         return issues
     scores = exponential_moving_average(_per_class_scores(
-        indicator, pred_probs, return_indices_ranked_by,
-        rank_by_kwargs.get("adjust_pred_probs", False), n_threads,
+        indicator, pred_probs, return_indices_ranked_by, adjust_pred_probs, n_jobs,
     ))
-    flagged = np.flatnonzero(issues)
-    return flagged[np.argsort(scores[flagged], kind="stable")]
+    return _engine.rank_issues(issues, scores)
 
 
-def _any_class_issue(indicator, pred_probs, filter_by, frac_noise, num_to_remove_per_class,
-                     min_examples_per_class, confident_joint, n_threads):
+def _any_class_issue(indicator, pred_probs, n_jobs, **options):
     """True for the examples with an issue in at least one class's binary problem."""
     issues = np.zeros(len(indicator), dtype=bool)
-    problems = _binary_problems(indicator, pred_probs)
-    for k, (binary_labels, binary_probs) in enumerate(problems):
-        issues |= _find_issue_mask(
-            binary_labels,
-            binary_probs,
-            filter_by=filter_by,
-            frac_noise=frac_noise,
-            num_to_remove_per_class=(
-                None if num_to_remove_per_class is None
-                else np.array([num_to_remove_per_class[k], 0])
-            ),
-            min_examples_per_class=min_examples_per_class,
-            confident_joint=None if confident_joint is None else confident_joint[k],
-            multiple_confident="argmax",
-            n_threads=n_threads,
-        )
+    for result in _one_vs_rest(indicator, pred_probs, n_jobs, **options):
+        issues |= result.label_issues
     return issues

@@ -1,34 +1,37 @@
 """Label quality scores: rank examples from most to least likely mislabelled."""
 
+from numbers import Integral
+
 import numpy as np
+from sklearn.utils._param_validation import validate_params
 
-from . import _scores
-from ._counting import group_by_label
+from . import _engine
 from ._threads import kernel_threads
-from ._validation import RANK_BY, check_labels_and_pred_probs, check_option, check_rank_by_kwargs
-from .count import _thresholds_from_groups
+from ._validation import (
+    N_JOBS,
+    PRED_PROBS,
+    RANK_BY_OPTIONS,
+    StrictInterval,
+    check_adjust_pred_probs,
+    check_labels_and_pred_probs,
+    check_rank_by_kwargs,
+)
 
-_METHOD_CODES = {
-    "self_confidence": _scores.Method.SELF_CONFIDENCE,
-    "normalized_margin": _scores.Method.NORMALIZED_MARGIN,
-    "confidence_weighted_entropy": _scores.Method.CONFIDENCE_WEIGHTED_ENTROPY,
-}
 
-
-def _quality_scores(labels, pred_probs, method, *, adjust_pred_probs=False, n_threads=1):
-    """Scores of checked inputs (see :func:`get_label_quality_scores`)."""
-    thresholds = np.empty(0)
+def _checked_scores(labels, pred_probs, method, adjust_pred_probs, n_jobs):
+    """Quality scores of checked inputs."""
+    thresholds = None
     if adjust_pred_probs:
-        if method == "confidence_weighted_entropy":
-            raise ValueError(
-                "adjust_pred_probs=True is not available with method='confidence_weighted_entropy'; "
-                "use 'self_confidence' or 'normalized_margin'."
-            )
-        offsets, _, self_confidence = group_by_label(labels, pred_probs)
-        thresholds = _thresholds_from_groups(offsets, self_confidence).astype(np.float64)
-    return _scores.quality_scores(pred_probs, labels, _METHOD_CODES[method], thresholds, n_threads)
+        thresholds = _engine.thresholds_from_groups(_engine.group_labels(labels, pred_probs))
+    return _engine.quality_scores(labels, pred_probs, method, thresholds=thresholds,
+                                  n_threads=kernel_threads(n_jobs, pred_probs))
 
 
+@validate_params(
+    {"labels": ["array-like"], "pred_probs": PRED_PROBS, "method": [RANK_BY_OPTIONS],
+     "adjust_pred_probs": ["boolean"], "n_jobs": N_JOBS},
+    prefer_skip_nested_validation=True,
+)
 def get_label_quality_scores(labels, pred_probs, *, method="self_confidence",
                              adjust_pred_probs=False, n_jobs=None):
     """Score how likely each example's given label is to be correct (lower: more likely wrong).
@@ -70,21 +73,18 @@ def get_label_quality_scores(labels, pred_probs, *, method="self_confidence",
     >>> get_label_quality_scores(labels, pred_probs, method="normalized_margin")
     array([0.9, 0.3])
     """
-    check_option(method, "method", RANK_BY)
+    adjust_pred_probs = check_adjust_pred_probs(adjust_pred_probs, method)
     labels, pred_probs = check_labels_and_pred_probs(
         labels, pred_probs, n_jobs=n_jobs, allow_one_class=True
     )
-    return _quality_scores(labels, pred_probs, method, adjust_pred_probs=adjust_pred_probs,
-                           n_threads=kernel_threads(n_jobs, pred_probs))
+    return _checked_scores(labels, pred_probs, method, adjust_pred_probs, n_jobs)
 
 
-def _order_issues(label_issues_mask, labels, pred_probs, rank_by, rank_by_kwargs, n_threads):
-    """Indices of the flagged examples, lowest score first (ties: smaller index first)."""
-    scores = _quality_scores(labels, pred_probs, rank_by, n_threads=n_threads, **rank_by_kwargs)
-    issues = np.flatnonzero(label_issues_mask)
-    return issues[np.argsort(scores[issues], kind="stable")]
-
-
+@validate_params(
+    {"label_issues_mask": ["array-like"], "labels": ["array-like"], "pred_probs": PRED_PROBS,
+     "rank_by": [RANK_BY_OPTIONS], "rank_by_kwargs": [dict, None], "n_jobs": N_JOBS},
+    prefer_skip_nested_validation=True,
+)
 def order_label_issues(label_issues_mask, labels, pred_probs, *, rank_by="self_confidence",
                        rank_by_kwargs=None, n_jobs=None):
     """Order the flagged examples from most to least likely mislabelled.
@@ -117,8 +117,7 @@ def order_label_issues(label_issues_mask, labels, pred_probs, *, rank_by="self_c
     >>> order_label_issues([True, False, True], [0, 0, 0], pred_probs)
     array([2, 0])
     """
-    check_option(rank_by, "rank_by", RANK_BY)
-    rank_by_kwargs = check_rank_by_kwargs(rank_by_kwargs)
+    adjust_pred_probs = check_rank_by_kwargs(rank_by_kwargs, rank_by)
     labels, pred_probs = check_labels_and_pred_probs(
         labels, pred_probs, n_jobs=n_jobs, allow_one_class=True
     )
@@ -128,8 +127,14 @@ def order_label_issues(label_issues_mask, labels, pred_probs, *, rank_by="self_c
             f"label_issues_mask must be a boolean array of shape {labels.shape}, "
             f"got {mask.dtype} of shape {mask.shape}."
         )
-    return _order_issues(mask, labels, pred_probs, rank_by, rank_by_kwargs,
-                         kernel_threads(n_jobs, pred_probs))
+    return _engine.rank_issues(mask, _checked_scores(labels, pred_probs, rank_by, adjust_pred_probs, n_jobs))
+
+
+@validate_params(
+    {"quality_scores": ["array-like"],
+     "top": [StrictInterval(Integral, 0, None, closed="left"), None]},
+    prefer_skip_nested_validation=True,
+)
 
 
 def find_top_issues(quality_scores, *, top=10):
@@ -155,8 +160,6 @@ def find_top_issues(quality_scores, *, top=10):
     quality_scores = np.asarray(quality_scores)
     if quality_scores.ndim != 1:
         raise ValueError(f"quality_scores must be 1-D, got shape {quality_scores.shape}.")
-    if top is None:
-        top = len(quality_scores)
-    if not isinstance(top, (int, np.integer)) or top < 0:
-        raise ValueError(f"top must be a non-negative integer or None, got {top!r}.")
+    if quality_scores.dtype.kind not in "iuf":
+        raise ValueError(f"quality_scores must hold real numbers, got dtype {quality_scores.dtype}.")
     return np.argsort(quality_scores, kind="stable")[:top]

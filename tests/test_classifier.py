@@ -14,8 +14,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_noisy import ConfidentLearningClassifier, NoiseEstimator
-from sklearn_noisy._base import assume_no_errors_in
 from sklearn_noisy._classifier import noise_rate_weights
+from sklearn_noisy._engine import assume_no_errors_in
 
 PRUNE_METHODS = ["prune_by_noise_rate", "prune_by_class", "both", "confident_learning",
                  "predicted_neq_given"]

@@ -90,7 +90,7 @@ def test_classic_order_of_label_errors():
     "call, message",
     [
         (lambda s, psx: compat.get_noise_indices(s, psx, prune_method="prune"),
-         "prune_method='prune' is not supported"),
+         "'prune_method' parameter of get_noise_indices must be a str among .*Got 'prune'"),
         (lambda s, psx: compat.get_noise_indices(s, psx, sorted_index_method="margin"),
          "sorted_index_method='margin' is not supported"),
         (lambda s, psx: compat.order_label_errors(s == 0, psx, s, None),

@@ -170,21 +170,22 @@ def test_finding_issues_needs_two_classes_in_labels(call):
 @pytest.mark.parametrize(
     ("call", "match"),
     [
-        (lambda y, p: find_label_issues(y, p, filter_by="prune"), r"filter_by='prune' is not"),
+        (lambda y, p: find_label_issues(y, p, filter_by="prune"),
+         r"'filter_by' parameter of find_label_issues must be a str among .*'both'.*Got 'prune'"),
         (lambda y, p: find_label_issues(y, p, return_indices_ranked_by="margin"),
-         r"return_indices_ranked_by='margin' is not supported; choose one of"),
+         r"'return_indices_ranked_by' parameter of find_label_issues must be a str among .*"),
         (lambda y, p: get_label_quality_scores(y, p, method="entropy"),
-         r"method='entropy' is not supported"),
+         r"'method' parameter of get_label_quality_scores must be a str among .*Got 'entropy'"),
         (lambda y, p: order_label_issues(np.ones(5, dtype=bool), y, p, rank_by="entropy"),
-         r"rank_by='entropy' is not supported"),
+         r"'rank_by' parameter of order_label_issues must be a str among .*Got 'entropy'"),
         (lambda y, p: num_label_issues(y, p, estimation_method="diagonal"),
-         r"estimation_method='diagonal' is not supported"),
+         r"'estimation_method' parameter .* must be a str among .*'off_diagonal'.*Got 'diagonal'"),
         (lambda y, p: compute_confident_joint(y, p, multiple_confident="max"),
-         r"multiple_confident='max' is not supported; choose one of 'argmax', 'confident_argmax'"),
+         r"'multiple_confident' parameter of compute_confident_joint must be a str among \{'"),
         (lambda y, p: find_label_issues(y, p, multiple_confident="max"),
-         r"multiple_confident='max' is not supported"),
+         r"'multiple_confident' parameter of find_label_issues must be a str among .*Got 'max'"),
         (lambda y, p: estimate_py_and_noise_matrices_from_probabilities(y, p, py_method="x"),
-         r"py_method='x' is not supported"),
+         r"'py_method' parameter .* must be a str among .*'cnt'.*Got 'x'"),
     ],
     ids=["filter_by", "return_indices_ranked_by", "method", "rank_by", "estimation_method",
          "multiple_confident", "multiple_confident_filter", "py_method"],
@@ -196,13 +197,15 @@ def test_unknown_option_names_the_choices(call, match):
 @pytest.mark.parametrize("frac_noise", [0, -0.5, 1.5, np.nan, "0.5", True])
 def test_frac_noise_must_be_in_the_half_open_unit_interval(frac_noise):
     assert_rejected(lambda y, p: find_label_issues(y, p, frac_noise=frac_noise), LABELS,
-                    PRED_PROBS, match=r"frac_noise must be a number in \(0, 1\]")
+                    PRED_PROBS, match=r"'frac_noise' parameter of find_label_issues must be a float in the range "
+                          r"\(0\.0, 1\.0\]\. Got")
 
 
 @pytest.mark.parametrize("value", [-1, 1.5, True])
 def test_min_examples_per_class_must_be_a_non_negative_integer(value):
     assert_rejected(lambda y, p: find_label_issues(y, p, min_examples_per_class=value), LABELS,
-                    PRED_PROBS, match=r"min_examples_per_class must be a non-negative integer")
+                    PRED_PROBS, match=r"'min_examples_per_class' parameter of find_label_issues must be an int in "
+                          r"the range \[0, ")
 
 
 @pytest.mark.parametrize(
@@ -268,8 +271,9 @@ def test_order_label_issues_needs_a_boolean_mask_of_the_right_shape():
 
 @pytest.mark.parametrize(("scores", "top", "match"), [
     ([[0.1, 0.2]], 1, r"quality_scores must be 1-D"),
-    ([0.1, 0.2], -1, r"top must be a non-negative integer or None"),
-    ([0.1, 0.2], 1.5, r"top must be a non-negative integer or None"),
+    ([0.1, 0.2], -1, r"'top' parameter of find_top_issues must be an int in the range \[0, inf\) or"),
+    ([0.1, 0.2], 1.5, r"'top' parameter of find_top_issues must be an int .*Got 1\.5"),
+    ([0.1, 0.2], True, r"'top' parameter of find_top_issues must be an int .*Got True"),
 ])
 def test_find_top_issues_checks_its_arguments(scores, top, match):
     assert_rejected(lambda s: find_top_issues(s, top=top), np.array(scores), match=match)
@@ -300,7 +304,8 @@ def test_cv_needs_two_classes(imbalanced_features):
 def test_cv_needs_predict_proba(imbalanced_features):
     X, labels = imbalanced_features
     assert_rejected(lambda X, y: estimate_cv_predicted_probabilities(X, y, LinearSVC(), cv=2), X,
-                    labels, match=r"clf must have a predict_proba method; LinearSVC does not")
+                    labels, match=r"'clf' parameter of estimate_cv_predicted_probabilities must be an object "
+                          r"implementing 'fit' and 'predict_proba' or None\. Got LinearSVC")
 
 
 def test_cv_rejects_empty_input_clearly():

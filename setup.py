@@ -1,7 +1,9 @@
 """Build the Cython kernels, with OpenMP when the compiler supports it.
 
 Set ``SKLEARN_NOISY_NO_OPENMP=1`` to build without OpenMP (the kernels then run on one
-thread and give the same results).
+thread and give the same results), and ``SKLEARN_NOISY_BOUNDSCHECK=1`` to build kernels that
+check every array index (slower; an out-of-bounds access then raises IndexError instead of
+reading memory it should not; CI runs the core tests against such a build).
 """
 
 import os
@@ -20,9 +22,17 @@ from setuptools._distutils.sysconfig import customize_compiler
 KERNELS = ["_threads", "_counting", "_selection", "_scores"]
 
 
+def flag(name):
+    """Whether the environment variable ``name`` is set to something other than 0."""
+    return os.environ.get(name, "0") not in ("", "0")
+
+
+BOUNDSCHECK = flag("SKLEARN_NOISY_BOUNDSCHECK")
+
+
 def openmp_flags():
     """Return (compile_args, link_args) that enable OpenMP, or ([], []) if it is unavailable."""
-    if os.environ.get("SKLEARN_NOISY_NO_OPENMP", "0") not in ("", "0"):
+    if flag("SKLEARN_NOISY_NO_OPENMP"):
         return [], []
     if sys.platform == "win32":
         candidates = [(["/openmp"], [])]
@@ -74,7 +84,8 @@ def extensions():
             depends=["sklearn_noisy/_rows.h"],
             extra_compile_args=compile_args,
             extra_link_args=link_args,
-            define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")],
+            define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION"),
+                           ("SKN_BOUNDSCHECK", "1" if BOUNDSCHECK else "0")],
         )
         for name in KERNELS
     ]
@@ -83,9 +94,11 @@ def extensions():
 setup(
     ext_modules=cythonize(
         extensions(),
+        # The checked kernels are generated apart, so they never replace the fast ones.
+        build_dir=os.path.join("build", "boundscheck") if BOUNDSCHECK else None,
         compiler_directives={
             "language_level": "3",
-            "boundscheck": False,
+            "boundscheck": BOUNDSCHECK,
             "wraparound": False,
             "cdivision": True,
             "initializedcheck": False,

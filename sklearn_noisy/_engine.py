@@ -26,8 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _scores
 from ._counting import LABEL_IS_ARGMAX, LABEL_NEAR_ARGMAX, confident_pass, group_by_label
+from ._scores import Method
+from ._scores import quality_scores as score_rows
 from ._selection import PRUNED_BY_CLASS, PRUNED_BY_NOISE_RATE, prune_flags
 
 #: Threshold given to a class that no example is labelled with: no probability reaches it.
@@ -53,9 +54,9 @@ LOW_SCORE_FILTERS = {
     "low_self_confidence": "self_confidence",
 }
 SCORE_METHODS = {
-    "self_confidence": _scores.Method.SELF_CONFIDENCE,
-    "normalized_margin": _scores.Method.NORMALIZED_MARGIN,
-    "confidence_weighted_entropy": _scores.Method.CONFIDENCE_WEIGHTED_ENTROPY,
+    "self_confidence": Method.SELF_CONFIDENCE,
+    "normalized_margin": Method.NORMALIZED_MARGIN,
+    "confidence_weighted_entropy": Method.CONFIDENCE_WEIGHTED_ENTROPY,
 }
 
 
@@ -321,7 +322,7 @@ def lowest(scores, count):
 def quality_scores(labels, pred_probs, method, *, thresholds=None, n_threads=1):
     """Label quality scores; with ``thresholds``, of the threshold-adjusted probabilities."""
     adjust = np.empty(0) if thresholds is None else np.asarray(thresholds, dtype=np.float64)
-    return _scores.quality_scores(pred_probs, labels, SCORE_METHODS[method], adjust, n_threads)
+    return score_rows(pred_probs, labels, SCORE_METHODS[method], adjust, n_threads)
 
 
 def rank_issues(label_issues, scores):

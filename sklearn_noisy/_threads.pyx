@@ -13,12 +13,18 @@ cdef extern from *:
     #endif
     """
     bint SKN_HAS_OPENMP
+    bint SKN_BOUNDSCHECK  # set by setup.py
     int omp_get_max_threads() nogil
 
 
 def openmp_enabled():
     """Return True if the kernels were compiled with OpenMP."""
     return SKN_HAS_OPENMP
+
+
+def boundscheck_enabled():
+    """Return True if the kernels check every array index (``SKLEARN_NOISY_BOUNDSCHECK=1``)."""
+    return SKN_BOUNDSCHECK
 
 
 # Below this many entries of pred_probs a kernel runs on one thread: starting a parallel

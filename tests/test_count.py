@@ -24,7 +24,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_noisy import latent_algebra
+from sklearn_noisy import _counting, _threads, latent_algebra
 from sklearn_noisy.count import (
     calibrate_confident_joint,
     compute_confident_joint,
@@ -627,3 +627,17 @@ def test_functions_leave_the_global_random_state_alone(three_class_problem):
     after = np.random.get_state()
     np.testing.assert_array_equal(before[1], after[1])
     assert before[2:] == after[2:]
+
+
+@pytest.mark.skipif(not _threads.boundscheck_enabled(),
+                    reason="needs a build with SKLEARN_NOISY_BOUNDSCHECK=1 (CI makes one)")
+def test_a_checked_build_turns_an_out_of_bounds_label_into_an_error():
+    # The public functions never let such a label through; the kernels alone would read
+    # outside their arrays, and a build with bounds checks must say so.
+    pred_probs = np.full((5, 3), 1 / 3)
+    labels = np.array([0, 1, 2, 3, 0], dtype=np.intp)
+    with pytest.raises(IndexError):
+        _counting.group_by_label(labels, pred_probs)
+    with pytest.raises(IndexError):
+        _counting.confident_pass(pred_probs, labels, np.full(3, 0.2), False, 1,
+                                 np.empty(5, dtype=np.intc), np.empty(5, dtype=np.uint8))

@@ -156,7 +156,7 @@ _ONE_VS_REST_OPTIONS = {
 
 
 @validate_params(
-    {"labels": ["array-like"], "pred_probs": PRED_PROBS, "thresholds": [None],
+    {"labels": ["array-like"], "pred_probs": PRED_PROBS, "thresholds": ["array-like", None],
      "calibrate": ["boolean"], "return_indices_of_off_diagonals": ["boolean"],
      **_ONE_VS_REST_OPTIONS},
     prefer_skip_nested_validation=True,
@@ -173,8 +173,8 @@ def compute_confident_joint(labels, pred_probs, *, thresholds=None, calibrate=Tr
     pred_probs : array-like of shape (n_samples, K)
         Out-of-sample probability of each class, independently.
     thresholds : None
-        Only None: each class's binary problem computes its own thresholds. (Accepted so that
-        ``count.compute_confident_joint(..., multi_label=True)`` can say so clearly.)
+        Only None: each class's binary problem computes its own thresholds; anything else is
+        a ValueError.
     calibrate : bool, default=True
         Calibrate each binary confident joint (see
         :func:`sklearn_noisy.count.calibrate_confident_joint`).
@@ -203,6 +203,11 @@ def compute_confident_joint(labels, pred_probs, *, thresholds=None, calibrate=Tr
     array([[1, 0],
            [0, 1]])
     """
+    if thresholds is not None:
+        raise ValueError(
+            "thresholds cannot be given for multi-label data: each class's one-vs-rest problem "
+            "computes its own thresholds. Pass thresholds=None."
+        )
     indicator, pred_probs = _check(labels, pred_probs)
     results = _one_vs_rest(
         indicator, pred_probs, n_jobs, multiple_confident=multiple_confident,

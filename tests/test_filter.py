@@ -388,3 +388,15 @@ def test_float32_and_float64_of_the_same_values_give_the_same_masks(data, proble
             find_label_issues(labels, wide, filter_by=filter_by, n_jobs=1),
             err_msg=filter_by,
         )
+
+
+def test_one_number_to_remove_applies_to_every_class():
+    # The reference accepts a single number; cleanlab 2.9.0 gives this mask.
+    labels = [0, 0, 0, 1, 1, 1]
+    pred_probs = [[.9, .1], [.8, .2], [.1, .9], [.2, .8], [.3, .7], [.6, .4]]
+    mask = find_label_issues(labels, pred_probs, filter_by="prune_by_class",
+                             num_to_remove_per_class=1)
+    assert flagged(mask) == [2, 5]
+    np.testing.assert_array_equal(
+        mask, find_label_issues(labels, pred_probs, filter_by="prune_by_class",
+                                num_to_remove_per_class=[1, 1]))

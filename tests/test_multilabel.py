@@ -147,3 +147,83 @@ def test_agrees_with_the_reference(data):
                 cleanlab_rank.get_label_quality_scores(labels, pred_probs, method=method),
                 rtol=rtol, atol=1e-7,
             )
+
+
+# --- every option honoured or refused -----------------------------------------------------------
+
+
+def binary_results(labels, pred_probs, **options):
+    """The multi-class functions run on each class's one-vs-rest problem."""
+    indicator = multilabel.to_indicator(labels, pred_probs.shape[1])
+    for k in range(pred_probs.shape[1]):
+        yield indicator[:, k], np.column_stack([1 - pred_probs[:, k], pred_probs[:, k]])
+
+
+@pytest.mark.parametrize("options", [{"min_diagonal": 0, "calibrate": False},
+                                     {"threshold_tolerance": 0.0, "calibrate": False},
+                                     {"multiple_confident": "confident_argmax"}])
+def test_the_joint_options_apply_to_each_binary_problem(options):
+    rng = np.random.default_rng(3)
+    pred_probs = rng.random((60, 3))
+    labels = [list(np.flatnonzero(row > 0.5)) for row in rng.random((60, 3))]
+    joints = compute_confident_joint(labels, pred_probs, multi_label=True, **options)
+    for k, (binary, probs) in enumerate(binary_results(labels, pred_probs)):
+        np.testing.assert_array_equal(
+            joints[k], compute_confident_joint(binary, probs, **options))
+
+
+def test_thresholds_are_refused_for_multi_label_data():
+    with pytest.raises(ValueError, match=r"thresholds cannot be given for multi-label data"):
+        compute_confident_joint(LABELS, PRED_PROBS, multi_label=True, thresholds=[0.5, 0.5])
+
+
+def test_multiple_confident_applies_to_each_class_of_find_label_issues():
+    rng = np.random.default_rng(4)
+    pred_probs = rng.random((80, 3))
+    labels = [list(np.flatnonzero(row > 0.5)) for row in rng.random((80, 3))]
+    got = multilabel.find_label_issues(labels, pred_probs, filter_by="confident_learning",
+                                       multiple_confident="confident_argmax")
+    expected = np.zeros(80, dtype=bool)
+    for binary, probs in binary_results(labels, pred_probs):
+        expected |= find_label_issues(binary, probs, filter_by="confident_learning",
+                                      multiple_confident="confident_argmax")
+    np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize(("options", "match"), [
+    ({"num_to_remove_per_class": [1, -1]}, r"non-negative integers"),
+    ({"num_to_remove_per_class": [0.5, 1]}, r"non-negative integers"),
+    ({"num_to_remove_per_class": [1, 1], "filter_by": "confident_learning"},
+     r"applies only to filter_by in"),
+    ({"rank_by_kwargs": {"adjust": True}, "return_indices_ranked_by": "self_confidence"},
+     r"rank_by_kwargs accepts only 'adjust_pred_probs'"),
+    ({"multiple_confident": "max"}, r"'multiple_confident' parameter"),
+    ({"n_jobs": "x"}, r"'n_jobs' parameter"),
+    ({"confident_joint": -np.ones((2, 2, 2))}, r"finite, non-negative counts"),
+    ({"confident_joint": np.full((2, 2, 2), np.nan)}, r"finite, non-negative counts"),
+])
+def test_multi_label_checks_what_multi_class_checks(options, match):
+    with pytest.raises(ValueError, match=match):
+        multilabel.find_label_issues(LABELS, PRED_PROBS, **options)
+
+
+@pytest.mark.parametrize("labels", [[[0.5], [1], [0], [1]], [["a"], [1], [0], [1]]])
+def test_class_indices_must_be_integers(labels):
+    with pytest.raises(ValueError, match=r"Entry 0 of labels must hold integer class indices"):
+        multilabel.find_label_issues(labels, PRED_PROBS)
+
+
+def test_nested_lists_are_class_indices_and_arrays_are_indicators():
+    rows = [[1, 0], [1, 1], [0, 1], [0, 1]]
+    # As a list, [1, 0] means "classes 1 and 0"; as an ndarray, "class 0 only".
+    np.testing.assert_array_equal(multilabel.to_indicator(rows, 2)[0], [1, 1])
+    np.testing.assert_array_equal(multilabel.to_indicator(np.array(rows), 2)[0], [1, 0])
+
+
+def test_sparse_or_string_pred_probs_get_our_message():
+    from scipy import sparse
+
+    with pytest.raises(TypeError, match=r"toarray"):
+        multilabel.find_label_issues(LABELS, sparse.csr_matrix(PRED_PROBS))
+    with pytest.raises(ValueError, match=r"pred_probs must hold numbers"):
+        multilabel.find_label_issues(LABELS, PRED_PROBS.astype(str))

@@ -323,3 +323,82 @@ def test_cv_probabilities_have_a_column_per_class_or_refuse_missing_classes():
         assert "class 1" in str(error).lower()
     else:
         assert pred_probs.shape == (20, 3)
+
+
+# --- what an adversarial review found -----------------------------------------------------------
+
+
+def test_nan_float_labels_get_our_message_in_cross_validation():
+    X = np.zeros((6, 1))
+    assert_rejected(lambda X, y: estimate_cv_predicted_probabilities(X, y, cv=2), X,
+                    np.array([0.0, 1.0, np.nan, 0.0, 1.0, 1.0]),
+                    match=r"labels must be integers 0\.\.")
+
+
+@pytest.mark.parametrize("thresholds", [[np.nan, 0.5, 0.5], [0.5, np.inf, 0.5],
+                                        [-0.1, 0.5, 0.5], [0.5, 1.5, 0.5]])
+def test_thresholds_must_be_probabilities(thresholds):
+    assert_rejected(lambda y, p: compute_confident_joint(y, p, thresholds=thresholds), LABELS,
+                    PRED_PROBS, match=r"thresholds must be probabilities in \[0, 1\]")
+
+
+def test_the_threshold_of_a_class_without_examples_is_accepted_back():
+    labels = np.array([0, 0, 1, 1, 0])
+    thresholds = get_confident_thresholds(labels, PRED_PROBS)
+    assert thresholds[2] == 2
+    np.testing.assert_array_equal(
+        compute_confident_joint(labels, PRED_PROBS, thresholds=thresholds),
+        compute_confident_joint(labels, PRED_PROBS),
+    )
+
+
+def test_complex_input_is_refused_not_truncated():
+    assert_rejected(lambda y, p: find_label_issues(y, p), LABELS, PRED_PROBS.astype(complex),
+                    match=r"pred_probs must hold numbers \(real, not complex\)")
+    assert_rejected(lambda y, p: find_label_issues(y, p, confident_joint=np.eye(3) + 0j),
+                    LABELS, PRED_PROBS, match=r"confident_joint must hold numbers")
+
+
+@pytest.mark.parametrize("joint", [np.full((3, 3), 1e300), np.full((3, 3), 2.0**63)])
+def test_absurd_confident_joints_are_refused(joint):
+    assert_rejected(lambda y, p: find_label_issues(y, p, confident_joint=joint), LABELS,
+                    PRED_PROBS, match=r"finite, non-negative counts \(at most")
+
+
+@pytest.mark.parametrize("count", [np.uint64(2**64 - 1), 2**63 - 1, np.array([2**62] * 3)])
+def test_overflowing_counts_are_refused(count):
+    assert_rejected(lambda y, p: find_label_issues(y, p, filter_by="prune_by_class",
+                                                   num_to_remove_per_class=count),
+                    LABELS, PRED_PROBS, match=r"num_to_remove_per_class must hold non-negative")
+
+
+def test_a_float32_row_over_many_classes_is_a_probability_distribution():
+    n_classes = 200_000
+    pred_probs = np.full((2, n_classes), 1 / n_classes, dtype=np.float32)
+    assert abs(float(np.cumsum(pred_probs[0])[-1]) - 1) > 1e-3  # a float32 running sum drifts
+    scores = get_label_quality_scores([0, 1], pred_probs)  # the check sums in float64
+    assert scores.shape == (2,)
+
+
+def test_a_row_within_tolerance_of_one_but_above_one_somewhere_is_named():
+    assert_rejected(lambda y, p: find_label_issues(y, p), LABELS, with_row(1, [1.0004, 0, 0]),
+                    match=r"values above 1 \(first in row 1\)")
+
+
+@pytest.mark.parametrize("call", [calibrate_confident_joint, estimate_latent])
+def test_empty_labels_are_named(call):
+    assert_rejected(call, np.eye(2), np.array([], dtype=int), match=r"labels is empty")
+
+
+@pytest.mark.parametrize(("call", "match"), [
+    (lambda y, p: compute_confident_joint(y, p, threshold_tolerance=True),
+     r"'threshold_tolerance' parameter"),
+    (lambda y, p: compute_confident_joint(y, p, min_diagonal=True), r"'min_diagonal' parameter"),
+    (lambda y, p: find_label_issues(y, p, n_jobs=2.0), r"'n_jobs' parameter"),
+    (lambda y, p: find_label_issues(y, p, n_jobs="2"), r"'n_jobs' parameter"),
+    (lambda y, p: find_label_issues(y, p, return_indices_ranked_by="self_confidence",
+                                    rank_by_kwargs={"adjust_pred_probs": "yes"}),
+     r"adjust_pred_probs must be True or False"),
+])
+def test_booleans_and_strings_are_not_numbers(call, match):
+    assert_rejected(call, LABELS, PRED_PROBS, match=match, error=(TypeError, ValueError))

@@ -493,7 +493,7 @@ def time_phases(n, n_classes, dtype, n_jobs, repeats, workload):
 
     def select():
         state["flags"] = _engine.pruned(labels, pred_probs, state["groups"], state["joint"],
-                                        filter_by=DEFAULT_FILTER_BY, frac_noise=1.0,
+                                        state["counts"][2], filter_by=DEFAULT_FILTER_BY, frac_noise=1.0,
                                         num_to_remove_per_class=None, min_examples_per_class=1,
                                         n_threads=n_threads)
 

@@ -23,6 +23,8 @@ cdef extern from "_rows.h" nogil:
                              Py_ssize_t label, int confident_argmax, int* guess,
                              unsigned char* flags)
 
+# Rows per unit of work. Threads take blocks of rows as they become free (a dynamic schedule),
+# so a core that another process holds does not hold the others back.
 cdef Py_ssize_t BLOCK = 1024
 
 #: Bits of ``confident_pass``'s ``agrees``: the label is the argmax within 1e-6; it is the argmax.
@@ -42,7 +44,7 @@ def find_invalid_row(const floating[:, ::1] pred_probs, double sum_tolerance, in
     cdef bint valid
     bad_row = np.full(n_blocks, -1, dtype=np.intp)
     cdef intp[::1] bad_row_v = bad_row
-    for b in prange(n_blocks, schedule="static", nogil=True, num_threads=n_threads):
+    for b in prange(n_blocks, schedule="dynamic", nogil=True, num_threads=n_threads):
         stop = min((b + 1) * BLOCK, n)
         for i in range(b * BLOCK, stop):
             if floating is float:
@@ -116,7 +118,7 @@ def confident_pass(
     cdef int tid
     per_thread = np.zeros((n_threads, n_classes, n_classes), dtype=np.int64)
     cdef long long[:, :, ::1] counts = per_thread
-    for i in prange(n, schedule="static", nogil=True, num_threads=n_threads):
+    for i in prange(n, schedule="dynamic", chunksize=BLOCK, nogil=True, num_threads=n_threads):
         tid = threadid()
         if floating is float:
             skn_confident_row_f(&pred_probs[i, 0], n_classes, &cutoffs[0], labels[i],

@@ -282,13 +282,13 @@ def prune_counts_for_quota(prune_counts, label_counts, num_to_remove_per_class):
     return round_preserving_row_totals(rescaled)
 
 
-def pruning_quota(confident_joint, label_counts, *, filter_by, frac_noise=1.0,
-                  min_examples_per_class=1, num_to_remove_per_class=None):
-    """How many examples of each given class to flag, as a (K, K) matrix for the kernel.
+def pruning_quota(confident_joint, label_counts, *, frac_noise=1.0, min_examples_per_class=1,
+                  num_to_remove_per_class=None):
+    """How many examples of each given class to flag, as a (K, K) matrix.
 
     ``quota[i, j]`` (``j != i``) is the number of examples labelled ``i`` to flag by the
-    margin toward ``j``; ``quota[i, i]`` the number to flag by low self-confidence. Only the
-    entries that ``filter_by`` reads are non-zero, so the kernel selects nothing else.
+    margin toward ``j`` (prune by noise rate); ``quota[i, i]`` the number to flag by low
+    self-confidence (prune by class).
     """
     prune_counts = keep_at_least_n_per_class(
         np.asarray(confident_joint).T, min_examples_per_class, frac_noise
@@ -299,20 +299,29 @@ def pruning_quota(confident_joint, label_counts, *, filter_by, frac_noise=1.0,
     np.fill_diagonal(quota, label_counts - np.diagonal(prune_counts))
     # Classes too small to prune; a class with a single example is never pruned.
     quota[label_counts <= max(min_examples_per_class, 1)] = 0
-    if not PRUNE_BITS[filter_by] & PRUNED_BY_CLASS:
-        np.fill_diagonal(quota, 0)
-    if not PRUNE_BITS[filter_by] & PRUNED_BY_NOISE_RATE:
-        quota = np.diag(np.diagonal(quota))
     return np.ascontiguousarray(np.clip(quota, 0, None), dtype=np.intp)
+
+
+def smallest(values, count):
+    """Indices of the ``count`` smallest of ``values`` (ties: smaller index first), unordered.
+
+    One partition, O(n): the values below the ``count``-th smallest, then as many of those
+    equal to it as are missing, in increasing index.
+    """
+    if count <= 0:
+        return np.empty(0, dtype=np.intp)
+    if count >= len(values):
+        return np.arange(len(values))
+    kth = np.partition(values, count - 1)[count - 1]
+    below = np.flatnonzero(values < kth)
+    ties = np.flatnonzero(values == kth)[:count - len(below)]
+    return np.concatenate([below, ties])
 
 
 def lowest(scores, count):
     """Mask of the ``count`` lowest scores (ties: smaller index first)."""
     mask = np.zeros(len(scores), dtype=bool)
-    if count >= len(scores):
-        mask[:] = True
-    elif count > 0:
-        mask[np.argsort(scores, kind="stable")[:count]] = True
+    mask[smallest(scores, count)] = True
     return mask
 
 
@@ -402,8 +411,8 @@ def confident_learning(
             elif filter_by == "predicted_neq_given":
                 issues = (agreement & LABEL_IS_ARGMAX) == 0
             else:
-                issues = pruned(labels, pred_probs, groups, confident_joint, filter_by=filter_by,
-                                frac_noise=frac_noise,
+                issues = pruned(labels, pred_probs, groups, confident_joint, agreement,
+                                filter_by=filter_by, frac_noise=frac_noise,
                                 num_to_remove_per_class=num_to_remove_per_class,
                                 min_examples_per_class=min_examples_per_class,
                                 n_threads=n_threads)
@@ -431,14 +440,30 @@ def confident_learning(
     )
 
 
-def pruned(labels, pred_probs, groups, confident_joint, *, filter_by, frac_noise,
+def pruned(labels, pred_probs, groups, confident_joint, agreement, *, filter_by, frac_noise,
            num_to_remove_per_class, min_examples_per_class, n_threads):
-    """The examples a pruning ``filter_by`` flags (before the argmax exception)."""
+    """The examples a pruning ``filter_by`` flags (before the argmax exception).
+
+    Prune by class takes, in each class's contiguous slice of self-confidences, the lowest;
+    prune by noise rate needs each row's margins, which the selection kernel scans.
+    """
     quota = pruning_quota(
-        confident_joint, groups.label_counts, filter_by=filter_by, frac_noise=frac_noise,
+        confident_joint, groups.label_counts, frac_noise=frac_noise,
         min_examples_per_class=min_examples_per_class,
         num_to_remove_per_class=num_to_remove_per_class,
     )
     bits = PRUNE_BITS[filter_by]
-    flags = prune_flags(pred_probs, groups.order, groups.offsets, quota, n_threads)
-    return (flags & bits) == bits
+    issues = np.ones(len(labels), dtype=bool)
+    if bits & PRUNED_BY_NOISE_RATE:
+        by_noise_rate = quota.copy()
+        np.fill_diagonal(by_noise_rate, 0)
+        issues &= prune_flags(pred_probs, groups.order, groups.offsets, by_noise_rate,
+                              agreement, n_threads) != 0
+    if bits & PRUNED_BY_CLASS:
+        by_class = np.zeros(len(labels), dtype=bool)
+        for k in np.flatnonzero(np.diagonal(quota)):
+            in_class = groups.of_class(k)
+            picked = smallest(groups.self_confidence[in_class], quota[k, k])
+            by_class[groups.order[in_class][picked]] = True
+        issues &= by_class
+    return issues

@@ -40,7 +40,8 @@ def quality_scores(
         shift = max(thresholds)
         for j in range(n_classes):
             row_shift += shift - thresholds[j]
-    for i in prange(n, schedule="static", nogil=True, num_threads=n_threads):
+    # Blocks of rows taken as threads become free: a busy core does not hold the others back.
+    for i in prange(n, schedule="dynamic", chunksize=1024, nogil=True, num_threads=n_threads):
         label = labels[i]
         if method == CONFIDENCE_WEIGHTED_ENTROPY:
             entropy = 0

@@ -68,17 +68,23 @@ def test_a_clean_class_has_no_issues_and_no_noise():
     assert row.sum() == np.count_nonzero(labels == 1) and row[1] == row.sum()
 
 
-@pytest.mark.parametrize(("filter_by", "diagonal", "off_diagonal"),
-                         [("prune_by_class", True, False), ("prune_by_noise_rate", False, True),
-                          ("both", True, True)])
-def test_the_quota_holds_only_what_the_method_reads(filter_by, diagonal, off_diagonal):
+def test_the_quota_flags_each_off_diagonal_count_and_the_rest_of_each_class():
     joint = np.array([[50, 5, 5], [3, 40, 7], [2, 2, 46]])
-    quota = _engine.pruning_quota(joint, joint.sum(axis=1), filter_by=filter_by)
+    label_counts = joint.sum(axis=1)
+    quota = _engine.pruning_quota(joint, label_counts)
     off = ~np.eye(3, dtype=bool)
-    assert np.any(np.diagonal(quota)) == diagonal
-    assert np.any(quota[off]) == off_diagonal
-    if off_diagonal:
-        np.testing.assert_array_equal(quota[off], joint[off])
+    np.testing.assert_array_equal(quota[off], joint[off])
+    # Prune by class: each class's examples beyond those the joint counts as correct.
+    np.testing.assert_array_equal(np.diagonal(quota), [10, 10, 4])
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.sampled_from([0.1, 0.2, 0.3, 0.5]), min_size=0, max_size=40),
+       count=st.integers(-1, 45))
+def test_smallest_takes_the_lowest_values_smaller_index_first(values, count):
+    values = np.array(values)
+    expected = np.argsort(values, kind="stable")[:max(count, 0)]
+    np.testing.assert_array_equal(np.sort(_engine.smallest(values, count)), np.sort(expected))
 
 
 @settings(max_examples=40, deadline=None)
@@ -163,3 +169,42 @@ def test_every_public_module_is_reachable_after_importing_the_package():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "find_label_issues"
+
+
+def brute_force_flags(pred_probs, labels, quota):
+    """The selection by sorting each candidate list: ties to the smaller index."""
+    flags = np.zeros(len(labels), dtype=np.uint8)
+    for k in range(pred_probs.shape[1]):
+        rows = np.flatnonzero(labels == k)
+        for j in range(pred_probs.shape[1]):
+            take = min(quota[k, j], len(rows))
+            if take <= 0:
+                continue
+            if j == k:
+                key, bit = pred_probs[rows, k], _engine.PRUNED_BY_CLASS
+            else:
+                key, bit = -(pred_probs[rows, j] - pred_probs[rows, k]), _engine.PRUNED_BY_NOISE_RATE
+            flags[rows[np.lexsort((rows, key))[:take]]] |= bit
+    return flags
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**16), n_classes=st.integers(2, 5),
+       dtype=st.sampled_from([np.float32, np.float64]), by_class=st.booleans())
+def test_the_selection_kernel_equals_sorting_even_with_many_ties(seed, n_classes, dtype,
+                                                                 by_class):
+    from sklearn_noisy._selection import prune_flags
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 120))
+    # Few distinct values: many exact ties, and many rows whose label is the argmax.
+    pred_probs = rng.choice([0.0, 0.125, 0.25, 0.5], size=(n, n_classes)).astype(dtype)
+    labels = rng.integers(n_classes, size=n).astype(np.intp)
+    quota = rng.integers(0, 6, size=(n_classes, n_classes)).astype(np.intp)
+    if not by_class:
+        np.fill_diagonal(quota, 0)
+    groups = _engine.group_labels(labels, pred_probs)
+    agreement = np.where(pred_probs.argmax(axis=1) == labels, _engine.LABEL_IS_ARGMAX,
+                         0).astype(np.uint8)
+    got = prune_flags(pred_probs, groups.order, groups.offsets, quota, agreement, 1)
+    np.testing.assert_array_equal(got, brute_force_flags(pred_probs, labels, quota))

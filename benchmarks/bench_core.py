@@ -24,12 +24,11 @@ import time
 import tracemalloc
 
 import numpy as np
+from sklearn_noisy._threads import effective_n_threads
 
 import sklearn_noisy
-from sklearn_noisy import count, rank
+from sklearn_noisy import NoiseEstimator, count, rank
 from sklearn_noisy import filter as skn_filter
-from sklearn_noisy import NoiseEstimator
-from sklearn_noisy._threads import effective_n_threads
 
 MIB = 2**20
 DEFAULT_SIZES = "1e5x10,1e5x100,1e6x10,1e6x100"
@@ -462,9 +461,10 @@ def time_phases(n, n_classes, dtype, n_jobs, repeats, workload):
     Mirrors sklearn_noisy._engine.confident_learning, so it must follow that function if it
     changes.
     """
-    from sklearn_noisy import _engine, _validation
     from sklearn_noisy._counting import find_invalid_row
     from sklearn_noisy._threads import kernel_threads
+
+    from sklearn_noisy import _engine, _validation
 
     labels, pred_probs = make_problem(n, n_classes, dtype, workload=workload)
     n_threads = kernel_threads(n_jobs, pred_probs)

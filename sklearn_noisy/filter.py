@@ -68,9 +68,9 @@ def find_label_issues(
         Return only this fraction of the issues of the pruning methods (those with the most
         evidence). The other methods ignore it, as in the reference, so that a grid search
         over ``filter_by`` and ``frac_noise`` runs every combination.
-    num_to_remove_per_class : array-like of shape (K,), default=None
+    num_to_remove_per_class : int or array-like of shape (K,), default=None
         For the pruning methods, the number of issues to find in each given class instead of
-        the estimated one. ``prune_by_class`` flags exactly these numbers; with
+        the estimated one (one number applies to every class). ``prune_by_class`` flags exactly these numbers; with
         ``prune_by_noise_rate`` they are spread over the off-diagonal entries of each class's
         row and an example can be counted toward several, so fewer may be flagged.
     min_examples_per_class : int, default=1

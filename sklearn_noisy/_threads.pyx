@@ -1,6 +1,9 @@
 """How many OpenMP threads the kernels use, and whether the build has OpenMP."""
 
 import os
+from numbers import Integral
+
+from joblib import cpu_count
 
 cdef extern from *:
     """
@@ -31,12 +34,37 @@ def boundscheck_enabled():
 # region costs more than the work it would share.
 MIN_PARALLEL_SIZE = 1 << 17
 
+# GNU libgomp keeps its worker threads across a fork although the child has none of them, so
+# the child's next parallel region waits for them forever. A forked child therefore runs the
+# kernels on one thread (set in the child only, by the handler below).
+_forked = False
+
+
+def _after_fork_in_child():
+    global _forked
+    _forked = True
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def check_n_jobs(n_jobs):
+    """Raise unless ``n_jobs`` is None or a non-zero integer (not a bool)."""
+    if n_jobs is None:
+        return
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, Integral):
+        raise TypeError(f"n_jobs must be None or an integer, got {n_jobs!r} "
+                        f"({type(n_jobs).__name__}).")
+    if n_jobs == 0:
+        raise ValueError("n_jobs == 0 is not allowed: use None or -1 for all cores, or a positive "
+                         "count.")
+
 
 def kernel_threads(n_jobs, pred_probs):
     """Threads for a kernel over ``pred_probs``: ``effective_n_threads``, or 1 if it is small."""
     if pred_probs.size < MIN_PARALLEL_SIZE:
-        if n_jobs == 0:
-            effective_n_threads(n_jobs)
+        check_n_jobs(n_jobs)
         return 1
     return effective_n_threads(n_jobs)
 
@@ -44,18 +72,18 @@ def kernel_threads(n_jobs, pred_probs):
 def effective_n_threads(n_jobs=None):
     """Resolve ``n_jobs`` to a number of OpenMP threads.
 
-    ``None`` or ``-1`` means every thread OpenMP would use (this respects ``OMP_NUM_THREADS``
-    and ``threadpoolctl`` limits); ``-2`` one fewer, and so on; a positive number is taken
-    as it is. A build without OpenMP always uses one thread.
+    The cores available are those of ``joblib.cpu_count()``, which counts the CPU quota of a
+    container (cgroups) and the process's CPU affinity. ``None`` or ``-1`` means every thread
+    OpenMP would use (this respects ``OMP_NUM_THREADS`` and ``threadpoolctl`` limits), at most
+    the cores available; ``-2`` one fewer, and so on, as in joblib; a positive number is taken
+    as it is, at most the cores available. A build without OpenMP, and a process forked from
+    another, use one thread.
     """
-    if n_jobs == 0:
-        raise ValueError("n_jobs == 0 is not allowed: use None or -1 for all cores, or a positive count.")
-    if not SKN_HAS_OPENMP:
+    check_n_jobs(n_jobs)
+    if not SKN_HAS_OPENMP or _forked:
         return 1
-    max_threads = omp_get_max_threads()
-    cpu_count = os.cpu_count() or 1
-    if n_jobs is None:
-        return min(max_threads, cpu_count)
-    if n_jobs < 0:
-        return max(1, min(max_threads, cpu_count) + 1 + n_jobs)
-    return int(n_jobs)
+    cores = cpu_count()
+    if n_jobs is None or n_jobs < 0:
+        threads = min(omp_get_max_threads(), cores)
+        return threads if n_jobs is None else max(1, threads + 1 + int(n_jobs))
+    return min(int(n_jobs), cores)

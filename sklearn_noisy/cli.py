@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
+from joblib import cpu_count
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
 from ._validation import FILTER_BY, RANK_BY, check_labels, check_pred_probs
@@ -58,18 +59,66 @@ def _extension(path, allowed):
     return ext
 
 
+def _shortened(text, limit=300):
+    """``text``, with its middle cut if it is long (a reader may quote a whole huge field)."""
+    return text if len(text) <= limit else f"{text[:200]} [...] {text[-80:]}"
+
+
+def _not_utf8(path):
+    """The error for a file that is not UTF-8, naming its first line that cannot be decoded."""
+    with open(path, "rb") as f:
+        for number, line in enumerate(f, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                byte = exc.object[exc.start:exc.start + 1]
+                return ValueError(f"{path} is not UTF-8 text: line {number} holds the byte "
+                                  f"{byte!r}; save the file as UTF-8 (or ASCII).")
+    return ValueError(f"{path} is not UTF-8 text; save the file as UTF-8 (or ASCII).")
+
+
 @contextmanager
 def _reading(path):
     """Name ``path`` in the ValueError a reader raises."""
     try:
         yield
+    except UnicodeDecodeError:
+        raise _not_utf8(path) from None
     except ValueError as exc:
-        raise ValueError(f"{path}: {exc}") from None
+        raise ValueError(f"{path}: {_shortened(str(exc))}") from None
+
+
+def _check_npy(path):
+    """Raise unless ``path`` starts as a NumPy ``.npy`` file does."""
+    with open(path, "rb") as f:
+        start = f.read(6)
+    if start != b"\x93NUMPY":
+        raise ValueError(f"{path} is not a NumPy .npy file (np.save writes those); name a text "
+                         "file of comma-separated values .csv.")
 
 
 def _has_header(first_row, header):
     """``header`` if given (True/False); else whether some cell of the first row is not a number."""
     return header if header is not None else not all(_is_number(cell) for cell in first_row)
+
+
+def _csv_rows(path):
+    """The rows of a UTF-8 CSV file that are not blank; a byte-order mark is skipped."""
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        reader = csv.reader(f)
+        try:
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    yield row
+        except UnicodeDecodeError:
+            raise _not_utf8(path) from None
+        except csv.Error as exc:
+            if "field limit" in str(exc):
+                raise ValueError(
+                    f"{path}: line {reader.line_num} has a field longer than "
+                    f"{csv.field_size_limit()} characters, the limit of Python's CSV reader; "
+                    "check that the file is comma-separated.") from None
+            raise ValueError(f"{path}: line {reader.line_num}: {exc}.") from None
 
 
 def _read_csv_rows(path, header):
@@ -78,18 +127,15 @@ def _read_csv_rows(path, header):
     ``header`` True or False says whether the first row names the columns; None means: it does
     unless every cell of it is a number.
     """
-    with open(path, newline="") as f:
-        rows = [row for row in csv.reader(f) if any(cell.strip() for cell in row)]
+    rows = list(_csv_rows(path))
     if not rows:
         raise ValueError(f"{path} is empty.")
     return (rows[0], rows[1:]) if _has_header(rows[0], header) else (None, rows)
 
 
 def _first_csv_row(path):
-    with open(path, newline="") as f:
-        for row in csv.reader(f):
-            if any(cell.strip() for cell in row):
-                return row
+    for row in _csv_rows(path):
+        return row
     raise ValueError(f"{path} is empty.")
 
 
@@ -99,21 +145,23 @@ def read_pred_probs(path, header=None):
     Returns ``(pred_probs, column_names)``; ``column_names`` is None without a CSV header.
     """
     if _extension(path, (".npy", ".csv")) == ".npy":
-        with _reading(path):
-            pred_probs, names = np.load(path, mmap_mode="r", allow_pickle=False), None
+        pred_probs, names = _load_npy(path), None
     else:
         first = _first_csv_row(path)
         header = _has_header(first, header)
         names = [cell.strip() for cell in first] if header else None
-        with _reading(path):
+        with _reading(path), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "loadtxt: input contained no data")
             pred_probs = np.loadtxt(path, delimiter=",", skiprows=int(header), ndmin=2,
-                                    dtype=np.float64)
+                                    dtype=np.float64, encoding="utf-8-sig")
+        if len(pred_probs) == 0:
+            raise ValueError(f"{path} has a header row but no rows of probabilities below it.")
     try:
         pred_probs = check_pred_probs(pred_probs)
     except ValueError as exc:
         hint = ""
         if names is None and path.lower().endswith(".csv") and str(exc).startswith("Row 0 "):
-            hint = f" If the first row of {path} names the columns, pass --header."
+            hint = f" If the first row of {path} names the columns, pass --pred-probs-header."
         raise ValueError(f"{path}: {exc}{hint}") from None
     if names is not None and len(names) != pred_probs.shape[1]:
         raise ValueError(f"{path}: the header has {len(names)} names for "
@@ -137,20 +185,35 @@ def _column_index(path, column_names, n_columns, column, option):
     raise ValueError(f"{path} has no column {column!r}; {known}.")
 
 
+def _load_npy(path):
+    """A ``.npy`` file, memory-mapped."""
+    _check_npy(path)
+    try:
+        return np.load(path, mmap_mode="r", allow_pickle=False)
+    except ValueError as exc:
+        if "pickled" in str(exc) or "Python objects" in str(exc):
+            raise ValueError(f"{path} holds Python objects (dtype object); save an array of "
+                             "numbers or strings instead.") from None
+        raise ValueError(f"{path}: {exc}") from None
+
+
 def read_labels(path, column=None, header=None):
     """Labels from ``.npy`` (memory-mapped) or one column of a ``.csv`` file.
 
-    Returns a 1-D array: integers if every label is an integer, strings otherwise.
+    Returns ``(labels, has_header)``: a 1-D array (integers if every label is a whole number,
+    floats if every label is a number, strings otherwise), and whether the first row of a CSV
+    file was taken as a header.
     """
     if _extension(path, (".npy", ".csv")) == ".npy":
-        with _reading(path):
-            labels = np.load(path, mmap_mode="r", allow_pickle=False)
+        labels = _load_npy(path)
         if labels.ndim == 2 and labels.shape[1] == 1:
             labels = labels[:, 0]
         if labels.ndim != 1:
             raise ValueError(f"{path}: labels must be a 1-D array, got shape {labels.shape}.")
-        return labels
+        return labels, False
     names, rows = _read_csv_rows(path, header)
+    if names is not None and not rows:
+        raise ValueError(f"{path} has a header row but no labels below it.")
     width = len(names) if names is not None else len(rows[0]) if rows else 1
     index = _column_index(path, names, width, column, "--label-column")
     values = []
@@ -160,14 +223,23 @@ def read_labels(path, column=None, header=None):
             raise ValueError(f"{path}: line {line} has no label in column {index}; every "
                              "example needs a label.")
         values.append(value)
-    return _as_integers_if_possible(np.array(values, dtype=str))
+    return _as_numbers_if_possible(np.array(values, dtype=str)), names is not None
 
 
-def _as_integers_if_possible(values):
+def _as_numbers_if_possible(values):
+    """Strings as integers if they all are, else as finite floats if they all are, else as they are.
+
+    Whole floats such as ``3.0`` become integers later, in ``encode_labels``.
+    """
     try:
         return values.astype(np.int64)
     except (ValueError, OverflowError):
+        pass
+    try:
+        numbers = values.astype(np.float64)
+    except ValueError:
         return values
+    return numbers if np.all(np.isfinite(numbers)) else values
 
 
 def encode_labels(labels, n_classes=None, class_names=None):
@@ -180,6 +252,10 @@ def encode_labels(labels, n_classes=None, class_names=None):
     """
     labels = np.asarray(labels)
     if labels.dtype.kind == "f" and np.all(np.mod(labels, 1) == 0):
+        too_big = np.abs(labels) >= 2.0**63
+        if np.any(too_big):
+            raise ValueError(f"label {labels[too_big][0]:g} is not a column of pred_probs: whole "
+                             "number labels are column indices, 0 to the number of columns - 1.")
         labels = labels.astype(np.int64)
     classes, codes = np.unique(labels, return_inverse=True)
     if class_names is not None:
@@ -236,7 +312,7 @@ def read_table(path, target):
         else:
             X[:, j] = [np.nan if m else v.strip() for v, m in zip(column, missing)]
             categorical.append(j)
-    return X, _as_integers_if_possible(np.array([v.strip() for v in y], dtype=str)), numeric, \
+    return X, _as_numbers_if_possible(np.array([v.strip() for v in y], dtype=str)), numeric, \
         categorical
 
 
@@ -355,6 +431,32 @@ def _table_model(name, numeric, categorical, random_state):
 # Inputs shared by find-issues and noise-matrix
 # --------------------------------------------------------------------------------------------
 
+def _header(args, which):
+    """Whether the first row of the ``--labels`` or ``--pred-probs`` CSV is a header, or None."""
+    own = getattr(args, f"{which}_header")
+    return own if own is not None else args.header
+
+
+def _header_hint(args, extra_labels, labels_header, pred_probs_header):
+    """A hint when the labels outnumber the rows by one, or the other way round."""
+    hints = []
+    csv_labels = args.labels.lower().endswith(".csv")
+    csv_pred_probs = args.pred_probs.lower().endswith(".csv")
+    if extra_labels == 1:
+        if csv_labels and not labels_header:
+            hints.append(f"If the first row of {args.labels} is a header, pass --labels-header.")
+        if pred_probs_header:
+            hints.append(f"If the first row of {args.pred_probs} holds probabilities, pass "
+                         "--no-pred-probs-header.")
+    elif extra_labels == -1:
+        if labels_header:
+            hints.append(f"If the first row of {args.labels} is a label, pass --no-labels-header.")
+        if csv_pred_probs and not pred_probs_header:
+            hints.append(f"If the first row of {args.pred_probs} is a header, pass "
+                         "--pred-probs-header.")
+    return "".join(" " + hint for hint in hints)
+
+
 @dataclass
 class Inputs:
     """Checked labels (column indices), their class names and out-of-sample ``pred_probs``."""
@@ -373,7 +475,9 @@ def load_inputs(args):
         if args.target is None:
             raise ValueError("--data needs --target COLUMN, the column holding the labels.")
         X, y, numeric, categorical = read_table(args.data, args.target)
-        codes, class_names = encode_labels(y)
+        # The model's columns are the sorted classes, whatever their values.
+        classes, codes = np.unique(y, return_inverse=True)
+        class_names = [str(c) for c in classes]
         if len(class_names) < 2:
             raise ValueError(f"{args.data}: column {args.target!r} holds a single class; finding "
                              "label issues needs at least two.")
@@ -383,15 +487,11 @@ def load_inputs(args):
     if args.labels is None or args.pred_probs is None:
         raise ValueError("pass --labels FILE and --pred-probs FILE, or --data TABLE.csv "
                          "--target COLUMN.")
-    pred_probs, column_names = read_pred_probs(args.pred_probs, args.header)
-    raw = read_labels(args.labels, args.label_column, args.header)
+    pred_probs, column_names = read_pred_probs(args.pred_probs, _header(args, "pred_probs"))
+    raw, labels_header = read_labels(args.labels, args.label_column, _header(args, "labels"))
     n_samples, n_classes = pred_probs.shape
     if len(raw) != n_samples:
-        hint = ""
-        if len(raw) == n_samples + 1:
-            hint = f" If the first row of {args.labels} is a header, pass --header."
-        elif len(raw) == n_samples - 1:
-            hint = f" If the first row of {args.labels} is a label, pass --no-header."
+        hint = _header_hint(args, len(raw) - n_samples, labels_header, column_names is not None)
         raise ValueError(f"{args.labels} has {len(raw)} labels but {args.pred_probs} has "
                          f"{n_samples} rows; both must list the same examples in the same "
                          f"order.{hint}")
@@ -419,15 +519,19 @@ def format_table(headers, rows):
     )
 
 
-def _check_output_folder(path):
+def _check_output_folder(path, option="--out"):
     """Fail before any long computation if ``path`` cannot be created."""
     if path is None:
         return
+    if not path.strip():
+        raise ValueError(f"{option} needs a file name, got {path!r}.")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ValueError(f"cannot write {path}: the folder {folder} does not exist.")
     if os.path.isdir(path):
         raise ValueError(f"cannot write {path}: it is a folder; give a file name.")
+    if not os.access(folder, os.W_OK):
+        raise ValueError(f"cannot write {path}: no permission to create files in {folder}.")
 
 
 def write_atomically(path, write, *, binary=False):
@@ -441,9 +545,12 @@ def write_atomically(path, write, *, binary=False):
         with (open(temporary, "wb") if binary else open(temporary, "w", newline="")) as f:
             write(f)
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(temporary):
             os.remove(temporary)
+        if isinstance(exc, OSError) and exc.filename == temporary:
+            # The temporary file is ours; the user knows the file they asked for.
+            raise OSError(exc.errno, exc.strerror, path) from None
         raise
 
 
@@ -463,7 +570,7 @@ def _save_figure(figure, path):
 def _check_plot_path(path):
     if path is None:
         return
-    _check_output_folder(path)
+    _check_output_folder(path, "--plot")
     ext = os.path.splitext(path)[1].lower()
     if ext not in (".png", ".pdf", ".svg", ".jpg", ".jpeg"):
         raise ValueError(f"cannot plot to {path}: use a .png, .pdf, .svg or .jpg file name.")
@@ -505,7 +612,7 @@ def find_issues_command(args):
         if len(rows) > len(shown):
             print(f"... {len(rows) - len(shown)} more" + (" in " + args.out if args.out else
                                                           "; write them all with --out FILE.csv"))
-    if args.out:
+    if args.out is not None:
         def write(f):
             writer = csv.writer(f)
             writer.writerow(["row", "given_label", "suggested_label", "label_quality"])
@@ -647,6 +754,11 @@ def _int_at_least(low):
 _positive_int, _non_negative_int = _int_at_least(1), _int_at_least(0)
 
 
+def _n_jobs(text):
+    # More workers than cores would not run any faster, and a huge count could not even start.
+    return min(_positive_int(text), cpu_count())
+
+
 def _fraction(text):
     try:
         value = float(text)
@@ -659,9 +771,10 @@ def _fraction(text):
 
 def _common_options():
     parent = _Parser(add_help=False)
-    parent.add_argument("--n-jobs", type=_positive_int, default=None, metavar="N",
-                        help="threads for the kernels and parallel cross-validation folds "
-                             "(default: all cores for the kernels, folds one by one)")
+    parent.add_argument("--n-jobs", type=_n_jobs, default=None, metavar="N",
+                        help="threads for the kernels and parallel cross-validation folds, at "
+                             "most the number of cores (default: all cores for the kernels, "
+                             "folds one by one)")
     parent.add_argument("--random-state", type=int, default=0, metavar="SEED",
                         help="seed of the cross-validation folds and models (default 0)")
     parent.add_argument("--cv", type=_int_at_least(2), default=5, metavar="K",
@@ -683,8 +796,13 @@ def _input_options():
                             "column per class, .npy (memory-mapped) or .csv; a CSV header may "
                             "name the class of each column")
     group.add_argument("--header", action=argparse.BooleanOptionalAction, default=None,
-                       help="whether the first row of a CSV names the columns (default: it does "
-                            "unless all its cells are numbers)")
+                       help="whether the first row of each CSV names the columns (default: it "
+                            "does unless all its cells are numbers)")
+    group.add_argument("--labels-header", action=argparse.BooleanOptionalAction, default=None,
+                       help="the same for the --labels CSV only; overrides --header")
+    group.add_argument("--pred-probs-header", action=argparse.BooleanOptionalAction,
+                       default=None,
+                       help="the same for the --pred-probs CSV only; overrides --header")
     table = parent.add_argument_group("or input: a table of features and labels")
     table.add_argument("--data", metavar="TABLE.csv",
                        help="CSV with a header row; out-of-fold probabilities are computed by "

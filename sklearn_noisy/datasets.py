@@ -10,9 +10,14 @@ import numbers
 
 import numpy as np
 from sklearn.datasets import load_digits, make_classification
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, check_scalar
 
 from .noise_generation import generate_noise_matrix_from_trace, generate_noisy_labels
+
+
+def _own_random_state(random_state):
+    """``check_random_state``, except that None gives a fresh generator, not numpy's global one."""
+    return np.random.RandomState() if random_state is None else check_random_state(random_state)
 
 
 def _check_noise(noise, n_classes):
@@ -58,7 +63,7 @@ def make_noisy_classification(n_samples=1000, n_features=10, *, n_classes=3, noi
     n_features : int, default=10
         Number of features.
     n_classes : int, default=3
-        Number of classes.
+        Number of classes, at least 2.
     noise : float in [0, 1 - 1/n_classes), default=0.2
         Average fraction of wrong labels per true class, ``1 - trace(noise_matrix) / K``.
         ``0`` gives clean labels and the identity matrix.
@@ -102,7 +107,8 @@ def make_noisy_classification(n_samples=1000, n_features=10, *, n_classes=3, noi
     >>> round(float(np.mean(noisy_labels != true_labels)), 2)
     0.2
     """
-    rng = check_random_state(random_state)
+    rng = _own_random_state(random_state)
+    check_scalar(n_classes, "n_classes", numbers.Integral, min_val=2)
     noise = _check_noise(noise, n_classes)
     X, true_labels = make_classification(
         n_samples=n_samples, n_features=n_features,
@@ -126,7 +132,7 @@ def load_noisy_digits(*, noise=0.2, n_class=10, frac_zero_noise_rates=0.0, rando
     ----------
     noise : float in [0, 1 - 1/n_class), default=0.2
         Average fraction of wrong labels per true class, ``1 - trace(noise_matrix) / K``.
-    n_class : int, default=10
+    n_class : int in [2, 10], default=10
         Keep the digits ``0..n_class-1``, as in :func:`sklearn.datasets.load_digits`.
     frac_zero_noise_rates : float in [0, 1], default=0.0
         Fraction of the off-diagonal entries of the noise matrix that are exactly zero.
@@ -159,7 +165,8 @@ def load_noisy_digits(*, noise=0.2, n_class=10, frac_zero_noise_rates=0.0, rando
     >>> round(float(np.mean(noisy_labels != true_labels)), 2)
     0.1
     """
-    rng = check_random_state(random_state)
+    rng = _own_random_state(random_state)
+    check_scalar(n_class, "n_class", numbers.Integral, min_val=2, max_val=10)
     noise = _check_noise(noise, n_class)
     X, true_labels = load_digits(n_class=n_class, return_X_y=True)
     noisy_labels, noise_matrix = _add_noise(true_labels, n_class, noise, frac_zero_noise_rates,

@@ -38,11 +38,17 @@ def _as_generator(random_state):
     )
 
 
+#: The largest count numpy's integer arrays and random draws can hold.
+_MAX_COUNT = np.iinfo(np.int64).max
+
+
 def _check_int(value, name, minimum):
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
         raise ValueError(f"{name} must be an integer, got {value!r}.")  # noqa: TRY004
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}.")
+    if value > _MAX_COUNT:
+        raise ValueError(f"{name} must be at most 2**63 - 1 = {_MAX_COUNT}, got {value}.")
     return int(value)
 
 

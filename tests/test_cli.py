@@ -9,6 +9,7 @@ import sys
 import numpy as np
 import pytest
 
+from sklearn_noisy import cli
 from sklearn_noisy.cli import ProgressBar, write_atomically
 from sklearn_noisy.count import estimate_py_and_noise_matrices_from_probabilities
 from sklearn_noisy.filter import find_label_issues
@@ -21,6 +22,13 @@ OUT_HEADER = ["row", "given_label", "suggested_label", "label_quality"]
 # Six examples worked out by hand: example 2 is labelled 0 but the model is sure of class 1.
 LABELS = [0, 0, 0, 1, 1, 1]
 PRED_PROBS = [[0.9, 0.1], [0.8, 0.2], [0.1, 0.9], [0.2, 0.8], [0.3, 0.7], [0.1, 0.9]]
+
+
+def probabilities_near(labels, n_classes, boost, rng):
+    """Random ``pred_probs`` of a model that puts ``boost`` extra weight on the given labels."""
+    pred_probs = rng.dirichlet(np.ones(n_classes), size=len(labels))
+    pred_probs[np.arange(len(labels)), labels] += boost
+    return pred_probs / pred_probs.sum(axis=1, keepdims=True)
 
 
 def run(*args, cwd):
@@ -122,7 +130,7 @@ def test_labels_csv_with_a_numeric_header_needs_and_accepts_header_flag(tmp_path
     result = run(*args, cwd=tmp_path)
     assert_clean_failure(result, tmp_path, ["labels.csv", "pred_probs.npy"])
     assert "has 7 labels but pred_probs.npy has 6 rows" in result.stderr
-    assert "pass --header" in result.stderr
+    assert "pass --labels-header" in result.stderr
     result = run(*args, "--header", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Found 1 label issue among 6 examples")
@@ -165,9 +173,7 @@ def test_find_issues_on_a_table_finds_the_flipped_labels(tmp_path, model):
 def test_noise_matrix_prints_the_estimates_and_plots_a_heatmap(tmp_path):
     rng = np.random.default_rng(3)
     labels = rng.integers(0, 3, size=200)
-    pred_probs = rng.dirichlet(np.ones(3), size=200)
-    pred_probs[np.arange(200), labels] += 1.0
-    pred_probs /= pred_probs.sum(axis=1, keepdims=True)
+    pred_probs = probabilities_near(labels, 3, 1.0, rng)
     np.save(tmp_path / "labels.npy", labels)
     np.save(tmp_path / "pred_probs.npy", pred_probs)
     result = run("noise-matrix", "--labels", "labels.npy", "--pred-probs", "pred_probs.npy",
@@ -319,3 +325,225 @@ def test_demo_finds_injected_errors_and_reports_them_against_the_truth(tmp_path)
         assert int(given) == labels[int(row)] and int(true) == true_labels[int(row)]
         assert error == ("yes" if given != true else "no")
     assert (tmp_path / "digits.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# --- awkward files ------------------------------------------------------------------------------
+# These run the command line in this process (``cli.main``), which is quicker than a subprocess.
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch, capsys):
+    """``here(*args)`` runs ``main(args)`` in ``tmp_path``; returns a CompletedProcess-like."""
+    monkeypatch.chdir(tmp_path)
+
+    def run_main(*args):
+        status = cli.main(list(map(str, args)))
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, status, out, err)
+    return run_main
+
+
+def test_a_header_on_one_file_only_is_expressible(tmp_path, here):
+    # A labels file with the header "0" (as pandas writes it) and a pred_probs CSV without one.
+    write_csv(tmp_path / "labels.csv", [["0"]] + [[y] for y in LABELS])
+    write_csv(tmp_path / "pred_probs.csv", PRED_PROBS)
+    args = ["find-issues", "--labels", "labels.csv", "--pred-probs", "pred_probs.csv"]
+    # --header applies to both files: the first row of probabilities is lost.
+    result = here(*args, "--header")
+    assert_clean_failure(result, tmp_path, ["labels.csv", "pred_probs.csv"])
+    assert "pass --no-pred-probs-header" in result.stderr
+    for options in (["--labels-header"], ["--header", "--no-pred-probs-header"]):
+        result = here(*args, *options)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines()[2].split() == ["2", "0", "1", "0.1"]
+
+
+def test_the_pred_probs_header_hint_names_the_pred_probs_option(tmp_path, here):
+    write_csv(tmp_path / "pred_probs.csv", [["0", "1"]] + PRED_PROBS)
+    write_csv(tmp_path / "labels.csv", [[y] for y in LABELS])
+    result = here("find-issues", "--labels", "labels.csv", "--pred-probs", "pred_probs.csv")
+    assert_clean_failure(result, tmp_path, ["labels.csv", "pred_probs.csv"])
+    assert "If the first row of pred_probs.csv is a header, pass --pred-probs-header." in (
+        result.stderr)
+
+
+def test_labels_written_as_floats_are_the_same_integer_classes(tmp_path, here):
+    rng = np.random.default_rng(5)
+    labels = rng.integers(0, 12, size=120)
+    pred_probs = probabilities_near(labels, 12, 2.0, rng)
+    np.save(tmp_path / "pred_probs.npy", pred_probs)
+    np.save(tmp_path / "float_labels.npy", labels.astype(np.float64))
+    write_csv(tmp_path / "float_labels.csv", [[f"{y:.1f}"] for y in labels])
+    write_csv(tmp_path / "labels.csv", [[y] for y in labels])
+    outputs = {}
+    for name in ("labels.csv", "float_labels.csv", "float_labels.npy"):
+        result = here("find-issues", "--labels", name, "--pred-probs", "pred_probs.npy",
+                     "--out", f"issues_{name}.csv")
+        assert result.returncode == 0, result.stderr
+        outputs[name] = read_csv(tmp_path / f"issues_{name}.csv")
+    expected = find_label_issues(labels, pred_probs, return_indices_ranked_by="self_confidence")
+    assert [int(row[0]) for row in outputs["labels.csv"][1:]] == expected.tolist()
+    assert outputs["float_labels.csv"] == outputs["float_labels.npy"] == outputs["labels.csv"]
+
+
+def test_whole_number_labels_too_big_for_a_column_are_an_error(tmp_path, here):
+    write_csv(tmp_path / "labels.csv", [["1e300"]] + [[y] for y in LABELS[1:]])
+    np.save(tmp_path / "pred_probs.npy", np.array(PRED_PROBS))
+    result = here("find-issues", "--labels", "labels.csv", "--pred-probs", "pred_probs.npy")
+    assert_clean_failure(result, tmp_path, ["labels.csv", "pred_probs.npy"])
+    assert "labels.csv: label 1e+300 is not a column of pred_probs" in result.stderr
+
+
+@pytest.mark.parametrize("pred_probs_header", [["cat", "dog"], None])
+def test_utf8_byte_order_marks_are_skipped(tmp_path, pred_probs_header, here):
+    animals = ["cat", "cat", "cat", "dog", "dog", "dog"]
+    header = [pred_probs_header] if pred_probs_header else []
+    for prefix, encoding in (("", "utf-8"), ("bom_", "utf-8-sig")):
+        with open(tmp_path / f"{prefix}labels.csv", "w", newline="", encoding=encoding) as f:
+            csv.writer(f).writerows([["animal", "id"]] + [[a, i] for i, a in enumerate(animals)])
+        with open(tmp_path / f"{prefix}pred_probs.csv", "w", newline="", encoding=encoding) as f:
+            csv.writer(f).writerows(header + PRED_PROBS)
+    assert (tmp_path / "bom_labels.csv").read_bytes().startswith(b"\xef\xbb\xbfanimal")
+    outputs = []
+    for prefix in ("", "bom_"):
+        result = here("find-issues", "--labels", f"{prefix}labels.csv", "--label-column", "animal",
+                     "--pred-probs", f"{prefix}pred_probs.csv")
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    assert outputs[1] == outputs[0]
+    assert outputs[0].splitlines()[2].split() == ["2", "cat", "dog", "0.1"]
+    result = here("find-issues", "--labels", "bom_labels.csv", "--label-column", "species",
+                 "--pred-probs", "bom_pred_probs.csv")
+    assert result.returncode == 2
+    assert "its columns are animal, id." in result.stderr
+    assert "\ufeff" not in result.stderr
+
+
+def test_data_with_integer_classes_from_one_uses_the_sorted_classes(tmp_path, here):
+    rng = np.random.default_rng(2)
+    classes = np.repeat([1, 2, 3], [19, 20, 21])
+    rows = [["x", "level"]] + [[f"{3 * c + rng.normal(scale=0.3):.3f}", c] for c in classes]
+    write_csv(tmp_path / "table.csv", rows)
+    result = here("noise-matrix", "--data", "table.csv", "--target", "level", "--cv", "3")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1].split()[-3:] == ["1", "2", "3"]
+    assert [line.split()[:2] for line in lines[7:10]] == [["1", "19"], ["2", "20"], ["3", "21"]]
+
+
+def _write_inputs(tmp_path):
+    np.save(tmp_path / "labels.npy", np.array(LABELS))
+    np.save(tmp_path / "pred_probs.npy", np.array(PRED_PROBS))
+    write_csv(tmp_path / "labels.csv", [["label"]] + [[y] for y in LABELS])
+    write_csv(tmp_path / "pred_probs.csv", PRED_PROBS)
+
+
+FILE_ERROR_CASES = {
+    "labels field over the csv limit": (
+        lambda d: write_csv(d / "bad.csv", [["label"], ["0" * 200_000]]),
+        ["--labels", "bad.csv", "--pred-probs", "pred_probs.npy"],
+        "bad.csv: line 2 has a field longer than 131072 characters"),
+    "pred_probs field over the csv limit": (
+        lambda d: write_csv(d / "bad.csv", [["0." + "1" * 200_000, "0.9"]] + PRED_PROBS[1:]),
+        ["--labels", "labels.npy", "--pred-probs", "bad.csv"],
+        "bad.csv: line 1 has a field longer than 131072 characters"),
+    "labels not UTF-8": (
+        lambda d: (d / "bad.csv").write_bytes("label\n0\n0\nz\xe9ro\n".encode("latin-1")),
+        ["--labels", "bad.csv", "--pred-probs", "pred_probs.npy"],
+        "bad.csv is not UTF-8 text: line 4 holds the byte b'\\xe9'"),
+    "pred_probs not UTF-8": (
+        lambda d: (d / "bad.csv").write_bytes(b"0.9,0.1\n0.8,0.2\xff\n"),
+        ["--labels", "labels.npy", "--pred-probs", "bad.csv"],
+        "bad.csv is not UTF-8 text: line 2 holds the byte b'\\xff'"),
+    "labels text named .npy": (
+        lambda d: (d / "bad.npy").write_text("0\n0\n0\n1\n1\n1\n"),
+        ["--labels", "bad.npy", "--pred-probs", "pred_probs.npy"],
+        "bad.npy is not a NumPy .npy file (np.save writes those)"),
+    "pred_probs of Python objects": (
+        lambda d: np.save(d / "bad.npy", np.array([[0.5, None]] * 6), allow_pickle=True),
+        ["--labels", "labels.npy", "--pred-probs", "bad.npy"],
+        "bad.npy holds Python objects (dtype object)"),
+    "labels header only": (
+        lambda d: write_csv(d / "bad.csv", [["label"]]),
+        ["--labels", "bad.csv", "--pred-probs", "pred_probs.npy"],
+        "bad.csv has a header row but no labels below it."),
+    "pred_probs header only": (
+        lambda d: write_csv(d / "bad.csv", [["cat", "dog"]]),
+        ["--labels", "labels.npy", "--pred-probs", "bad.csv"],
+        "bad.csv has a header row but no rows of probabilities below it."),
+    "empty --out": (
+        lambda d: None,
+        ["--labels", "labels.npy", "--pred-probs", "pred_probs.npy", "--out", ""],
+        "--out needs a file name, got ''."),
+}
+
+
+@pytest.mark.parametrize("case", FILE_ERROR_CASES)
+def test_awkward_files_give_one_line_naming_the_file(tmp_path, case, here):
+    _write_inputs(tmp_path)
+    make, args, message = FILE_ERROR_CASES[case]
+    make(tmp_path)
+    before = sorted(os.listdir(tmp_path))
+    result = here("find-issues", *args)
+    assert_clean_failure(result, tmp_path, before)
+    assert message in result.stderr
+
+
+def test_an_empty_plot_path_is_an_error(tmp_path, here):
+    _write_inputs(tmp_path)
+    result = here("noise-matrix", "--labels", "labels.npy", "--pred-probs", "pred_probs.npy",
+                 "--plot", "")
+    assert_clean_failure(result, tmp_path, sorted(os.listdir(tmp_path)))
+    assert "--plot needs a file name" in result.stderr
+
+
+def test_an_n_jobs_larger_than_the_machine_is_capped(tmp_path, here):
+    _write_inputs(tmp_path)
+    _separable_table(tmp_path / "table.csv", np.random.default_rng(1), [])
+    for args in (["--labels", "labels.npy", "--pred-probs", "pred_probs.npy"],
+                 ["--data", "table.csv", "--target", "level", "--cv", "2"]):
+        result = here("find-issues", *args, "--n-jobs", "3000000000")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("Found ")
+
+
+@pytest.fixture
+def unwritable_folder(tmp_path):
+    """A folder this process cannot create files in (root may write anywhere: then /sys)."""
+    folder = tmp_path / "read_only"
+    folder.mkdir()
+    folder.chmod(0o500)
+    for candidate in (str(folder), "/sys"):
+        try:
+            with open(os.path.join(candidate, "probe"), "w"):
+                pass
+        except OSError:
+            yield candidate
+            break
+        os.remove(os.path.join(candidate, "probe"))
+    else:
+        pytest.skip("no folder is read-only for this user")
+    folder.chmod(0o700)
+
+
+def test_out_into_an_unwritable_folder_names_the_users_path(tmp_path, unwritable_folder, here):
+    _write_inputs(tmp_path)
+    out = os.path.join(unwritable_folder, "issues.csv")
+    result = here("find-issues", "--labels", "labels.npy", "--pred-probs", "pred_probs.npy",
+                 "--out", out)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"sklearn-noisy: error: cannot write {out}: " if
+                                     os.geteuid() else f"sklearn-noisy: error: {out}: ")
+    assert ".tmp" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_write_atomically_names_the_target_when_the_temporary_file_fails(tmp_path, monkeypatch):
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(cli, "open", refuse, raising=False)
+    target = str(tmp_path / "out.csv")
+    with pytest.raises(PermissionError) as error:
+        write_atomically(target, lambda f: f.write("new\n"))
+    assert error.value.filename == target
+    assert os.listdir(tmp_path) == []

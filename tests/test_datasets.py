@@ -70,6 +70,39 @@ def test_same_seed_same_data_and_the_global_random_state_is_untouched(make):
     assert not np.array_equal(first[2], other[2])
 
 
+@pytest.mark.parametrize("make", [
+    lambda: make_noisy_classification(n_samples=100),
+    lambda: load_noisy_digits(n_class=4),
+])
+def test_no_seed_draws_fresh_randomness_without_the_global_random_state(make):
+    np.random.seed(123)
+    before = np.random.get_state()
+    first, second = make(), make()
+    after = np.random.get_state()
+    assert before[0] == after[0] and before[2:] == after[2:]
+    np.testing.assert_array_equal(after[1], before[1])
+    assert not np.array_equal(first[2], second[2])
+
+
+@pytest.mark.parametrize("n_classes, error, message", [
+    (0, ValueError, "n_classes == 0, must be >= 2"),
+    (1, ValueError, "n_classes == 1, must be >= 2"),
+    (-3, ValueError, "n_classes == -3, must be >= 2"),
+    (2.0, TypeError, "n_classes must be an instance of"),
+])
+def test_fewer_than_two_classes_are_refused(n_classes, error, message):
+    with pytest.raises(error, match=message):
+        make_noisy_classification(n_classes=n_classes, random_state=0)
+
+
+@pytest.mark.parametrize("n_class, message", [(0, "n_class == 0, must be >= 2"),
+                                              (1, "n_class == 1, must be >= 2"),
+                                              (11, "n_class == 11, must be <= 10")])
+def test_noisy_digits_need_two_to_ten_classes(n_class, message):
+    with pytest.raises(ValueError, match=message):
+        load_noisy_digits(n_class=n_class, random_state=0)
+
+
 def test_noisy_digits_are_the_bundled_digits_with_noise_following_the_matrix():
     X, true_labels, noisy_labels, noise_matrix = load_noisy_digits(noise=0.25, n_class=6,
                                                                    random_state=3)

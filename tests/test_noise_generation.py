@@ -365,6 +365,26 @@ def test_balls_sum_to_n_within_bounds(n_bins, low, extra, fill, seed):
     assert np.all(counts >= low) and np.all(counts <= high)
 
 
+@pytest.mark.parametrize("kwargs, message", [
+    ({"N": 10**19, "K": 3},
+     "N must be at most 2\\*\\*63 - 1 = 9223372036854775807, got 10000000000000000000"),
+    ({"N": np.uint64(2**64 - 1), "K": 3}, "N must be at most 2\\*\\*63 - 1"),
+    ({"N": 10, "K": 2**63}, "K must be at most 2\\*\\*63 - 1"),
+    ({"N": 10, "K": 3, "max_balls_per_bin": 10**30}, "max_balls_per_bin must be at most"),
+    ({"N": 10, "K": 3, "min_balls_per_bin": 2**64}, "min_balls_per_bin must be at most"),
+    ({"N": 10.0, "K": 3}, "N must be an integer, got 10.0"),
+    ({"N": 10, "K": True}, "K must be an integer, got True"),
+])
+def test_balls_reject_counts_numpy_cannot_hold(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        randomly_distribute_N_balls_into_K_bins(**kwargs, random_state=0)
+
+
+def test_balls_take_the_largest_count_numpy_can_hold():
+    counts = randomly_distribute_N_balls_into_K_bins(2**63 - 1, 3, random_state=0)
+    assert int(counts.sum()) == 2**63 - 1
+
+
 def test_balls_reject_impossible_bounds():
     with pytest.raises(ValueError, match="10 balls cannot go into 3 bins"):
         randomly_distribute_N_balls_into_K_bins(10, 3, max_balls_per_bin=3)

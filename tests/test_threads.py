@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import joblib
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -29,6 +30,12 @@ needs_openmp = pytest.mark.skipif(not _threads.openmp_enabled(), reason="built w
 def parallel_even_when_small(monkeypatch):
     """Small inputs normally run on one thread; these tests need the parallel kernels."""
     monkeypatch.setattr(_threads, "MIN_PARALLEL_SIZE", 0)
+
+
+@pytest.fixture
+def four_cores(monkeypatch):
+    """Let n_jobs up to 4 run that many threads, even on a machine with fewer cores."""
+    monkeypatch.setattr(_threads, "cpu_count", lambda: 4)
 
 
 @needs_openmp
@@ -90,7 +97,7 @@ def many_rows_with_ties(request):
 
 
 @pytest.mark.parametrize("n_jobs", [2, 3, None, -1])
-def test_results_do_not_depend_on_n_jobs(many_rows_with_ties, n_jobs):
+def test_results_do_not_depend_on_n_jobs(many_rows_with_ties, n_jobs, four_cores):
     labels, pred_probs, single = many_rows_with_ties
     assert_same_results(all_results(labels, pred_probs, n_jobs=n_jobs), single)
 
@@ -117,11 +124,22 @@ def test_random_problems_give_the_same_results_on_one_and_two_threads(data, prob
 
 @needs_openmp
 def test_n_jobs_resolution():
-    cores = min(os.cpu_count() or 1, effective_n_threads(-1))
+    cores = min(joblib.cpu_count(), effective_n_threads(-1))
     assert effective_n_threads(None) == cores
     assert effective_n_threads(-2) == max(1, cores - 1)
     assert effective_n_threads(-1000) == 1
-    assert effective_n_threads(3) == 3
+    assert effective_n_threads(-(2**70)) == 1
+    assert effective_n_threads(np.int64(-1)) == cores
+    assert effective_n_threads(1) == 1
+
+
+@needs_openmp
+def test_positive_n_jobs_is_capped_at_the_available_cores(monkeypatch):
+    monkeypatch.setattr(_threads, "cpu_count", lambda: 3)
+    assert [effective_n_threads(n) for n in (1, 2, 3, 4)] == [1, 2, 3, 3]
+    assert effective_n_threads(2**31) == 3
+    assert effective_n_threads(np.uint64(2**64 - 1)) == 3
+    assert effective_n_threads(10**30) == 3
 
 
 @needs_openmp
@@ -129,19 +147,98 @@ def test_threadpoolctl_limit_is_respected():
     with threadpool_limits(1, user_api="openmp"):
         assert effective_n_threads(None) == 1
         assert effective_n_threads(-1) == 1
-        # An explicit count is taken as it is.
-        assert effective_n_threads(2) == 2
+        # An explicit count is taken as it is, up to the cores available.
+        assert effective_n_threads(2) == min(2, joblib.cpu_count())
+
+
+def _threads_in_a_subprocess(env):
+    code = "from sklearn_noisy._threads import effective_n_threads; print(effective_n_threads())"
+    result = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env},
+                            capture_output=True, text=True, check=True, timeout=120)
+    return int(result.stdout)
 
 
 @needs_openmp
 def test_omp_num_threads_is_respected():
-    code = "from sklearn_noisy._threads import effective_n_threads; print(effective_n_threads())"
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                            text=True, check=True)
-    assert result.stdout.strip() == "1"
+    assert _threads_in_a_subprocess({"OMP_NUM_THREADS": "1"}) == 1
+
+
+@needs_openmp
+def test_the_default_counts_the_cpus_joblib_counts():
+    # joblib.cpu_count() reads the container's CPU quota (cgroups) and the process's CPU
+    # affinity; its LOKY_MAX_CPU_COUNT variable lowers it the same way, and os.cpu_count()
+    # ignores all three.
+    env = {"LOKY_MAX_CPU_COUNT": "1"}
+    env.pop("OMP_NUM_THREADS", None)
+    assert _threads_in_a_subprocess(env) == 1
 
 
 def test_zero_threads_are_refused():
     with pytest.raises(ValueError, match="n_jobs == 0 is not allowed"):
         effective_n_threads(0)
+
+
+NOT_INTEGERS = [True, False, np.bool_(True), 2.0, 1e10, float("inf"), float("nan"), "2", [2],
+                (2,), np.float64(2), 2 + 0j]
+
+
+@pytest.mark.parametrize("n_jobs", NOT_INTEGERS, ids=repr)
+def test_n_jobs_that_is_not_an_integer_is_refused_naming_n_jobs(n_jobs):
+    with pytest.raises(TypeError, match="n_jobs must be None or an integer"):
+        effective_n_threads(n_jobs)
+
+
+@pytest.mark.parametrize("size", [1, 10**6])
+@pytest.mark.parametrize("n_jobs", [0, 2.5, "2"], ids=repr)
+def test_kernel_threads_checks_n_jobs_whatever_the_size(monkeypatch, size, n_jobs):
+    monkeypatch.setattr(_threads, "MIN_PARALLEL_SIZE", 1000)
+    with pytest.raises((TypeError, ValueError), match="n_jobs"):
+        _threads.kernel_threads(n_jobs, np.empty(size, dtype=np.uint8))
+
+
+@pytest.mark.parametrize("n_jobs", [1e10, float("nan"), "x", [2], True])
+def test_public_functions_refuse_a_bad_n_jobs_on_small_input(n_jobs):
+    labels, pred_probs = np.array([0, 1, 1]), np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]])
+    with pytest.raises((TypeError, ValueError), match="n_jobs"):
+        find_label_issues(labels, pred_probs, n_jobs=n_jobs)
+    with pytest.raises((TypeError, ValueError), match="n_jobs"):
+        get_label_quality_scores(labels, pred_probs, n_jobs=n_jobs)
+
+
+# --- fork safety ----------------------------------------------------------------------------------
+
+FORK_SCRIPT = """
+import multiprocessing, sys
+import numpy as np
+from sklearn_noisy import _threads
+from sklearn_noisy.filter import find_label_issues
+
+rng = np.random.default_rng(0)
+# 240,000 entries: above MIN_PARALLEL_SIZE, so the kernels run on several threads.
+pred_probs = rng.dirichlet(np.ones(12), size=20_000)
+labels = rng.integers(0, 12, size=20_000)
+expected = find_label_issues(labels, pred_probs, n_jobs=2)
+
+def child():
+    same = np.array_equal(find_label_issues(labels, pred_probs, n_jobs=2), expected)
+    sys.exit(0 if same and _threads.effective_n_threads(2) == 1 else 1)
+
+process = multiprocessing.get_context("fork").Process(target=child)
+process.start()
+process.join(60)
+if process.is_alive():
+    process.kill()
+    print("the forked child hung")
+    sys.exit(3)
+print("exit", process.exitcode, "parent threads", _threads.effective_n_threads(2))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_runs_the_kernels_single_threaded_instead_of_hanging():
+    env = {key: value for key, value in os.environ.items() if key != "OMP_NUM_THREADS"}
+    result = subprocess.run([sys.executable, "-c", FORK_SCRIPT], env=env, capture_output=True,
+                            text=True, timeout=180, check=False)
+    parent_threads = min(2, joblib.cpu_count()) if _threads.openmp_enabled() else 1
+    assert result.stdout.split() == ["exit", "0", "parent", "threads", str(parent_threads)], (
+        result.stdout + result.stderr)

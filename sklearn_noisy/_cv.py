@@ -8,6 +8,7 @@ has an example in every fold, and the out-of-fold ``predict_proba``.
 from numbers import Integral
 
 import numpy as np
+from joblib import cpu_count
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, check_cv, cross_val_predict
@@ -70,6 +71,14 @@ def out_of_fold_pred_probs(estimator, X, y_encoded, splitter, *, n_jobs=None, fi
     """Out-of-fold ``predict_proba`` of clones of ``estimator``, one column per class."""
     splits = list(splitter.split(X, y_encoded, **(split_params or {})))
     return cross_val_predict(
-        clone(estimator), X, y_encoded, cv=splits, method="predict_proba", n_jobs=n_jobs,
-        params=fit_params or None,
+        clone(estimator), X, y_encoded, cv=splits, method="predict_proba",
+        n_jobs=fold_workers(n_jobs), params=fit_params or None,
     )
+
+
+def fold_workers(n_jobs):
+    """``n_jobs`` for joblib, within the cores there are (joblib overflows on huge values)."""
+    if n_jobs is None:
+        return None
+    cores = cpu_count()
+    return min(n_jobs, cores) if n_jobs > 0 else max(n_jobs, -cores)

@@ -52,7 +52,11 @@ NON_NEGATIVE_INT = StrictInterval(Integral, 0, MAX_COUNT, closed="both")
 NON_NEGATIVE_REAL = StrictInterval(Real, 0, None, closed="left")
 #: ``pred_probs`` may be sparse here so that its check can say how to make it dense.
 PRED_PROBS = ["array-like", "sparse matrix"]
-N_JOBS = [StrictInterval(Integral, None, None, closed="neither"), None]
+N_JOBS = [
+    StrictInterval(Integral, None, -1, closed="right"),
+    StrictInterval(Integral, 1, None, closed="left"),
+    None,
+]
 #: The parameters of ``find_label_issues``, multi-class and multi-label.
 FIND_LABEL_ISSUES_PARAMETERS = {
     "labels": ["array-like"],

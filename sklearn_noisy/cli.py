@@ -24,12 +24,10 @@ import numpy as np
 from joblib import cpu_count
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
+from . import _cv
 from ._validation import FILTER_BY, RANK_BY, check_labels, check_pred_probs
 from ._version import __version__
-from .count import (
-    estimate_cv_predicted_probabilities,
-    estimate_py_and_noise_matrices_from_probabilities,
-)
+from .count import estimate_py_and_noise_matrices_from_probabilities
 from .filter import find_label_issues
 from .rank import get_label_quality_scores
 
@@ -375,28 +373,20 @@ def _show_progress(args):
     return not args.quiet and sys.stderr.isatty()
 
 
-def _check_enough_per_class(codes, class_names, cv, source):
-    counts = np.bincount(codes, minlength=len(class_names))
-    smallest = int(np.argmin(counts))
-    if counts[smallest] < cv:
-        raise ValueError(
-            f"{source}: class {class_names[smallest]!r} has {counts[smallest]} example(s), fewer "
-            f"than the {cv} cross-validation folds; pass --cv {max(2, int(counts[smallest]))} "
-            "or fewer, or add examples of that class."
-        )
-
-
 def cross_validated_pred_probs(X, codes, class_names, clf, args, source):
     """Out-of-fold ``pred_probs`` of ``clf``, with a progress bar when stderr is a terminal."""
-    _check_enough_per_class(codes, class_names, args.cv, source)
+    splitter = _cv.make_splitter(args.cv, codes, args.random_state)
+    try:
+        _cv.check_folds(codes, splitter, class_names, hint=f" (--cv {args.cv})")
+    except ValueError as error:
+        raise ValueError(f"{source}: {error}") from None
     # A worker process could not redraw our bar, so it is shown only when folds run here.
     bar = None
     if _show_progress(args) and args.n_jobs in (None, 1):
         bar = ProgressBar(args.cv, stream=sys.stderr)
         clf = _ReportingClassifier(clf, lambda: bar.advance())
     try:
-        return estimate_cv_predicted_probabilities(
-            X, codes, clf, cv=args.cv, random_state=args.random_state, n_jobs=args.n_jobs)
+        return _cv.out_of_fold_pred_probs(clf, X, codes, splitter, n_jobs=args.n_jobs)
     finally:
         if bar is not None:
             bar.close()
@@ -406,7 +396,6 @@ def _table_model(name, numeric, categorical, random_state):
     from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.impute import SimpleImputer
-    from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
@@ -421,7 +410,7 @@ def _table_model(name, numeric, categorical, random_state):
         sparse_threshold=0.3 if name == "logreg" else 0.0,
     )
     if name == "logreg":
-        model = LogisticRegression(max_iter=1000)
+        model = _cv.default_estimator()
     else:
         model = HistGradientBoostingClassifier(random_state=random_state)
     return make_pipeline(preprocess, model)

@@ -209,7 +209,7 @@ ERROR_CASES = {
     "unknown target": (["--data", "table.csv", "--target", "species"],
                        "table.csv has no column 'species'"),
     "too few examples for the folds": (["--data", "table.csv", "--target", "animal"],
-                                       "class 'cat' has 3 example(s), fewer than the 5"),
+                                       "Class 'cat' has 3 example(s), fewer than the 5"),
 }
 
 

@@ -259,7 +259,8 @@ def test_adjusted_confidence_weighted_entropy_is_refused():
 
 def test_zero_threads_are_refused():
     assert_rejected(lambda y, p: find_label_issues(y, p, n_jobs=0), LABELS, PRED_PROBS,
-                    match=r"n_jobs == 0 is not allowed")
+                    match=r"'n_jobs' parameter of find_label_issues must be an int in the range "
+                          r"\(-inf, -1\], an int in the range \[1, inf\) or None\. Got 0")
 
 
 def test_order_label_issues_needs_a_boolean_mask_of_the_right_shape():
@@ -402,3 +403,21 @@ def test_empty_labels_are_named(call):
 ])
 def test_booleans_and_strings_are_not_numbers(call, match):
     assert_rejected(call, LABELS, PRED_PROBS, match=match, error=(TypeError, ValueError))
+
+
+@pytest.mark.parametrize("n_jobs", [0, True, 2.0])
+def test_estimators_refuse_bad_n_jobs_before_fitting(n_jobs):
+    from sklearn_noisy import NoiseEstimator
+
+    X, labels = np.zeros((20, 1)), np.arange(20) % 2
+    with pytest.raises(ValueError, match=r"'n_jobs' parameter of NoiseEstimator must be"):
+        NoiseEstimator(n_jobs=n_jobs).fit(X, labels)
+
+
+def test_a_huge_n_jobs_is_capped_at_the_cores_for_the_folds():
+    rng = np.random.default_rng(0)
+    X, labels = rng.normal(size=(30, 2)), np.arange(30) % 2
+    pred_probs = estimate_cv_predicted_probabilities(X, labels, cv=2, random_state=0,
+                                                     n_jobs=3_000_000_000)
+    np.testing.assert_array_equal(
+        pred_probs, estimate_cv_predicted_probabilities(X, labels, cv=2, random_state=0))

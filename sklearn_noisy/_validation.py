@@ -73,6 +73,17 @@ FIND_LABEL_ISSUES_PARAMETERS = {
 }
 
 
+def as_array(value, name):
+    """``np.asarray(value)``, with our own message where numpy cannot make an array of it."""
+    try:
+        return np.asarray(value)
+    except (ValueError, TypeError) as error:
+        raise ValueError(
+            f"{name} must be an array of numbers with every row of the same length (not a "
+            f"ragged nested list), got a {type(value).__name__} numpy cannot read: {error}"
+        ) from None
+
+
 def check_pred_probs(pred_probs, *, n_jobs=None):
     """Return ``pred_probs`` as a C-contiguous float32 or float64 array, checked.
 
@@ -81,7 +92,7 @@ def check_pred_probs(pred_probs, *, n_jobs=None):
     """
     if hasattr(pred_probs, "toarray"):
         raise TypeError("pred_probs must be a dense array; call .toarray() on the sparse matrix.")
-    pred_probs = np.asarray(pred_probs)
+    pred_probs = as_array(pred_probs, "pred_probs")
     if pred_probs.dtype not in (np.float32, np.float64):
         if pred_probs.dtype.kind not in "biuf":
             raise ValueError(
@@ -129,7 +140,7 @@ def check_pred_probs(pred_probs, *, n_jobs=None):
 
 def check_labels(labels, n_samples, n_classes, *, allow_one_class=False):
     """Return ``labels`` as a 1-D ``np.intp`` array of class indices 0..K-1, checked."""
-    labels = np.asarray(labels)
+    labels = as_array(labels, "labels")
     if labels.ndim != 1:
         raise ValueError(
             f"labels must be a 1-D array of class indices, got shape {labels.shape}."
@@ -172,7 +183,7 @@ def check_labels_and_pred_probs(labels, pred_probs, *, n_jobs=None, allow_one_cl
 
 def check_confident_joint(confident_joint, n_classes):
     """Return the confident joint as a float or int array of shape (K, K), checked."""
-    confident_joint = np.asarray(confident_joint)
+    confident_joint = as_array(confident_joint, "confident_joint")
     if confident_joint.shape != (n_classes, n_classes):
         raise ValueError(
             f"confident_joint must have shape ({n_classes}, {n_classes}) for {n_classes} "
@@ -197,7 +208,7 @@ def check_confident_joint(confident_joint, n_classes):
 
 def check_counts_per_class(counts, n_classes, name):
     """Return a length-K int64 array of counts; a single number applies to every class."""
-    counts = np.asarray(counts)
+    counts = as_array(counts, name)
     if counts.ndim == 0:
         counts = np.full(n_classes, counts[()])
     if counts.shape != (n_classes,):
@@ -234,7 +245,7 @@ def check_thresholds(thresholds, n_classes):
     Each is a probability in [0, 1], or 2, the mark that
     :func:`sklearn_noisy.count.get_confident_thresholds` gives a class without examples.
     """
-    thresholds = np.asarray(thresholds)
+    thresholds = as_array(thresholds, "thresholds")
     if thresholds.shape != (n_classes,):
         raise ValueError(
             f"thresholds must have one entry per class ({n_classes}), got shape "

@@ -30,6 +30,7 @@ from ._validation import (
     NON_NEGATIVE_INT,
     NON_NEGATIVE_REAL,
     PRED_PROBS,
+    as_array,
     check_confident_joint,
     check_labels,
     check_labels_and_pred_probs,
@@ -234,9 +235,10 @@ def calibrate_confident_joint(confident_joint, labels):
 
 def _check_joint_and_labels(confident_joint, labels):
     """A (K, K) confident joint and the label counts of ``labels``, checked together."""
-    n_classes = len(np.asarray(confident_joint))
+    confident_joint = as_array(confident_joint, "confident_joint")
+    n_classes = len(confident_joint) if confident_joint.ndim else 0
     confident_joint = check_confident_joint(confident_joint, n_classes)
-    labels = np.asarray(labels)
+    labels = as_array(labels, "labels")
     if labels.ndim == 1 and labels.shape[0] == 0:
         raise ValueError("labels is empty (0 examples); pass the labels of at least one example.")
     labels = check_labels(labels, len(labels), n_classes, allow_one_class=True)
@@ -525,7 +527,7 @@ def estimate_cv_predicted_probabilities(X, labels, clf=None, *, cv=5, random_sta
 
 def _check_cv_labels(labels):
     """Labels for cross-validation: integers 0..K-1, every class present."""
-    labels = np.asarray(labels)
+    labels = as_array(labels, "labels")
     if labels.ndim != 1 or labels.size == 0:
         raise ValueError(
             f"labels must be a non-empty 1-D array of class indices, got shape {labels.shape}."

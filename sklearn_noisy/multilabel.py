@@ -32,6 +32,7 @@ from ._validation import (
     NON_NEGATIVE_REAL,
     PRED_PROBS,
     RANK_BY_OPTIONS,
+    as_array,
     check_adjust_pred_probs,
     check_confident_joint,
     check_num_to_remove_per_class,
@@ -45,7 +46,7 @@ DEFAULT_ALPHA = 0.8
 def _check_multilabel_pred_probs(pred_probs):
     if hasattr(pred_probs, "toarray"):
         raise TypeError("pred_probs must be a dense array; call .toarray() on the sparse matrix.")
-    pred_probs = np.asarray(pred_probs)
+    pred_probs = as_array(pred_probs, "pred_probs")
     if pred_probs.dtype.kind not in "biuf":
         raise ValueError(
             f"pred_probs must hold numbers (real, not complex), got dtype {pred_probs.dtype}."
@@ -125,7 +126,8 @@ def to_indicator(labels, n_classes):
 
 def _check(labels, pred_probs):
     pred_probs = _check_multilabel_pred_probs(pred_probs)
-    if not hasattr(labels, "__len__") or isinstance(labels, str):
+    if (not hasattr(labels, "__len__") or isinstance(labels, str)
+            or (isinstance(labels, np.ndarray) and labels.ndim == 0)):
         raise ValueError(
             "Multi-labels must be a list with one list of class indices per example, or a 2-D "
             f"indicator ndarray, got {type(labels).__name__}."
@@ -263,7 +265,7 @@ def exponential_moving_average(scores, *, alpha=DEFAULT_ALPHA):
     >>> exponential_moving_average(np.array([[0.9, 0.9, 0.3], [0.4, 0.9, 0.6]]))
     array([0.42 , 0.452])
     """
-    decreasing = np.sort(np.asarray(scores), axis=1)[:, ::-1]
+    decreasing = np.sort(as_array(scores, "scores"), axis=1)[:, ::-1]
     average = decreasing[:, 0]
     for column in decreasing[:, 1:].T:
         average = alpha * column + (1 - alpha) * average

@@ -12,6 +12,7 @@ from ._validation import (
     PRED_PROBS,
     RANK_BY_OPTIONS,
     StrictInterval,
+    as_array,
     check_adjust_pred_probs,
     check_labels_and_pred_probs,
     check_rank_by_kwargs,
@@ -121,7 +122,7 @@ def order_label_issues(label_issues_mask, labels, pred_probs, *, rank_by="self_c
     labels, pred_probs = check_labels_and_pred_probs(
         labels, pred_probs, n_jobs=n_jobs, allow_one_class=True
     )
-    mask = np.asarray(label_issues_mask)
+    mask = as_array(label_issues_mask, "label_issues_mask")
     if mask.shape != labels.shape or mask.dtype != bool:
         raise ValueError(
             f"label_issues_mask must be a boolean array of shape {labels.shape}, "
@@ -157,7 +158,7 @@ def find_top_issues(quality_scores, *, top=10):
     >>> find_top_issues([0.9, 0.2, 0.5, 0.1], top=2)
     array([3, 1])
     """
-    quality_scores = np.asarray(quality_scores)
+    quality_scores = as_array(quality_scores, "quality_scores")
     if quality_scores.ndim != 1:
         raise ValueError(f"quality_scores must be 1-D, got shape {quality_scores.shape}.")
     if quality_scores.dtype.kind not in "iuf":

@@ -627,9 +627,6 @@ class LabelIssuesDisplay:
         self.ax_, self.figure_ = ax, ax.figure
         return self
 
-    def _describe(self, index, given, suggested):
-        return f"#{index}: given {given}, suggested {suggested}"
-
     def _plot_bars(self, ax, indices, columns, bar_kw):
         from matplotlib.patches import Patch
 
@@ -638,8 +635,8 @@ class LabelIssuesDisplay:
         colors = "C0" if self.is_error_ is None else np.where(self.is_error_, "C3", "C7")
         self.bars_ = ax.barh(positions, scores, **{"color": colors, **(bar_kw or {})})
         ax.bar_label(self.bars_, fmt="%.2g", padding=3)
-        labels = [self._describe(*row) for row in zip(indices, columns["given_labels"],
-                                                       columns["suggested_labels"])]
+        labels = [f"#{index}: given {given}, suggested {suggested}" for index, given, suggested
+                  in zip(indices, columns["given_labels"], columns["suggested_labels"])]
         ax.set_yticks(positions, labels)
         self.titles_ = list(ax.get_yticklabels())
         if len(indices):

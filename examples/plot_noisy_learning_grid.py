@@ -94,7 +94,7 @@ for (name, label), (on_true, on_noisy, cl, _) in results.items():
 # %%
 # The figure
 # ----------
-# The first column shows the noisy training labels, the wrong ones circled in black. The other
+# The first column shows the noisy training labels, the wrong ones drawn as crosses. The other
 # columns show the decision regions of the confident-learning model of each classifier, over
 # the same training points; the numbers are the test accuracies when trained on the true
 # labels, on the noisy labels, and with confident learning on the noisy labels.
@@ -108,11 +108,11 @@ fig, axes = plt.subplots(len(data), len(classifiers) + 1, figsize=(13, 8), share
 for row, (name, (X_train, y_train, noisy, _, _)) in enumerate(data.items()):
     wrong = noisy != y_train
     ax = axes[row, 0]
-    ax.scatter(*X_train.T, c=colors[noisy], s=8)
-    ax.scatter(*X_train[wrong].T, s=30, facecolors="none", edgecolors="black", linewidths=0.6)
+    ax.scatter(*X_train[~wrong].T, c=colors[noisy[~wrong]], s=8)
+    ax.scatter(*X_train[wrong].T, c=colors[noisy[wrong]], s=16, marker="x", linewidths=1)
     ax.set_ylabel(name, fontsize=12)
     if row == 0:
-        ax.set_title("noisy training labels\n(wrong ones circled)", fontsize=10)
+        ax.set_title("noisy training labels\n(wrong ones as crosses)", fontsize=10)
     for col, label in enumerate(classifiers, start=1):
         on_true, on_noisy, cl, model = results[name, label]
         ax = axes[row, col]

@@ -616,6 +616,7 @@ class LabelIssuesDisplay:
         else:
             if n_cols is None:
                 n_cols = min(max(n_issues, 1), 6)
+            _check_positive_int(n_cols, "n_cols")
             n_rows = max(1, -(-n_issues // n_cols))
             if ax is None:
                 import matplotlib.pyplot as plt
@@ -740,7 +741,7 @@ class LabelIssuesDisplay:
         """
         ranked = filter_.find_label_issues(labels, pred_probs, filter_by=filter_by,
                                            return_indices_ranked_by=rank_by, n_jobs=n_jobs)
-        top = ranked[:_check_n_issues(n_issues)]
+        top = ranked[:_check_positive_int(n_issues, "n_issues")]
         labels, pred_probs = np.asarray(labels), np.asarray(pred_probs)
         scores = rank.get_label_quality_scores(labels, pred_probs, method=rank_by,
                                                n_jobs=n_jobs)[top]
@@ -810,7 +811,8 @@ class LabelIssuesDisplay:
         check_is_fitted(estimator, ["ranked_label_issues_", "label_quality_scores_",
                                     "pred_probs_", "classes_"])
         n_samples = len(estimator.label_quality_scores_)
-        top = np.asarray(estimator.ranked_label_issues_)[:_check_n_issues(n_issues)]
+        n_issues = _check_positive_int(n_issues, "n_issues")
+        top = np.asarray(estimator.ranked_label_issues_)[:n_issues]
         given = _rows(y, top, n_samples, "y")
         suggested = np.asarray(estimator.classes_)[estimator.pred_probs_[top].argmax(axis=1)]
         if images is None and image_shape is not None:
@@ -822,11 +824,10 @@ class LabelIssuesDisplay:
         return display.plot(ax=ax, **plot_kw)
 
 
-def _check_n_issues(n_issues):
-    if isinstance(n_issues, bool) or not isinstance(n_issues, (int, np.integer)) \
-            or n_issues < 1:
-        raise ValueError(f"n_issues must be a positive integer, got {n_issues!r}.")
-    return n_issues
+def _check_positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    return value
 
 
 def _rows(values, rows, n_samples, name):

@@ -382,6 +382,8 @@ def test_the_image_grid_works_on_a_figure_made_without_pyplot():
         (lambda ax: LabelIssuesDisplay.from_predictions(LABELS, ISSUE_PROBS, n_issues=0,
                                                         ax=ax),
          "n_issues must be a positive integer"),
+        (lambda ax: LabelIssuesDisplay([1], [0], [1], [0.1], images=np.ones((1, 2, 2))).plot(
+            ax=ax, n_cols=0), "n_cols must be a positive integer"),
         (lambda ax: LabelIssuesDisplay.from_predictions(LABELS, ISSUE_PROBS,
                                                         display_labels=["a"], ax=ax),
          "display_labels has 1 names for 3 classes"),

@@ -10,6 +10,7 @@ See benchmarks/README.md for the columns.
     python benchmarks/bench_core.py                  # the default sizes
     python benchmarks/bench_core.py --imagenet       # adds n=1,281,167, K=1000, float32
     python benchmarks/bench_core.py --phases 1e6x100 # where the time of find_label_issues goes
+    python benchmarks/bench_core.py --results benchmarks/results/core.json  # also as JSON
 """
 
 import argparse
@@ -17,6 +18,7 @@ import gc
 import json
 import os
 import platform
+import shlex
 import statistics
 import subprocess
 import sys
@@ -588,6 +590,9 @@ def parse_args(argv=None):
                         help="only time the phases of find_label_issues at these sizes "
                              "(float32, or the first of --dtypes)")
     parser.add_argument("--output", default=None, help="also write the markdown to this file")
+    parser.add_argument("--results", default=None, metavar="PATH",
+                        help="also write the rows and the machine as JSON to this file (read "
+                             "by the gallery's speed example)")
     parser.add_argument("--rss-case", default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -608,6 +613,26 @@ def header(args, cl_jobs):
             f"({platform.processor() or platform.machine()}); sklearn-noisy threads: "
             f"{effective_n_threads(args.threads)}; cleanlab default n_jobs here: {cl_jobs}; "
             f"repeats: {args.repeats}; load average at start: {load}")
+
+
+def machine(args, cl_jobs):
+    """What the numbers were measured on, for the JSON results."""
+    import sklearn
+
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            model = next(line.split(":", 1)[1].strip() for line in cpuinfo
+                         if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    memory = available_memory()
+    return {"cpus": os.cpu_count(), "cpu_model": model, "system": platform.platform(),
+            "memory_available_gib": None if memory is None else round(memory / 2**30, 1),
+            "python": platform.python_version(), "numpy": np.__version__,
+            "scikit-learn": sklearn.__version__, "sklearn-noisy": sklearn_noisy.__version__,
+            "threads": effective_n_threads(args.threads), "cleanlab_n_jobs": cl_jobs,
+            "repeats": args.repeats, "load_average": list(os.getloadavg())}
 
 
 def main(argv=None):
@@ -641,6 +666,7 @@ def main(argv=None):
     if args.imagenet:
         cases.append((*IMAGENET, np.dtype(np.float32), "imagenet"))
     lines = [header(args, cl_jobs), ""]
+    measured_on = machine(args, cl_jobs)
     rows = []
     for n, k, dtype, workload in cases:
         imagenet = (n, k) == IMAGENET
@@ -669,6 +695,13 @@ def main(argv=None):
     if args.output:
         with open(args.output, "w") as out:
             out.write(text + "\n")
+    if args.results:
+        measured_on["load_average_at_end"] = list(os.getloadavg())
+        with open(args.results, "w") as out:
+            command = shlex.join(["python", "benchmarks/bench_core.py", *sys.argv[1:]])
+            json.dump({"command": command,
+                       "machine": measured_on, "rows": rows}, out, indent=1)
+            out.write("\n")
 
 
 if __name__ == "__main__":

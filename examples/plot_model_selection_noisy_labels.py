@@ -30,8 +30,9 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, ParameterGrid
 from sklearn.pipeline import Pipeline
+from sklearn.utils import Bunch
 
 from sklearn_noisy import ConfidentLearningClassifier
 from sklearn_noisy.scoring import make_trusted_scorer
@@ -88,13 +89,23 @@ def describe(params):
 
 
 def search(X_train, noisy, X_test, y_test):
-    """Both searches on the noisy labels, and every candidate's accuracy on clean labels."""
-    plain = GridSearchCV(pipeline, param_grid, scoring="accuracy", cv=5).fit(X_train, noisy)
-    trusted = GridSearchCV(pipeline, param_grid, scoring=make_trusted_scorer(), cv=5)
-    trusted.fit(X_train, noisy)
+    """Both searches on the noisy labels, and every candidate's accuracy on clean labels.
+
+    One ``GridSearchCV`` with both scorers fits each candidate once per fold and scores it
+    both ways: the same results as two searches, for half the fitting. For each scorer it
+    returns the mean scores and the candidate a search would pick (the first of the best).
+    """
+    scoring = {"plain": "accuracy", "trusted": make_trusted_scorer()}
+    results = GridSearchCV(pipeline, param_grid, scoring=scoring, refit=False, cv=5)
+    results = results.fit(X_train, noisy).cv_results_
+    plain, trusted = (
+        Bunch(scores=results[f"mean_test_{name}"],
+              best_index=int(np.argmin(results[f"rank_test_{name}"])))
+        for name in scoring
+    )
     clean_test = np.array([
         clone(pipeline).set_params(**params).fit(X_train, noisy).score(X_test, y_test)
-        for params in plain.cv_results_["params"]
+        for params in results["params"]
     ])
     return plain, trusted, clean_test
 
@@ -106,14 +117,15 @@ X_train, y_train, noisy, X_test, y_test = noisy_problem(seed=2)
 print(f"wrong training labels: {np.mean(noisy != y_train):.0%}\n")
 plain, trusted, clean_test = search(X_train, noisy, X_test, y_test)
 
+candidates = list(ParameterGrid(param_grid))
 print(f"{'candidate':45s} {'plain CV':>9s} {'trusted CV':>11s} {'clean test':>11s}")
-for i, params in enumerate(plain.cv_results_["params"]):
-    print(f"{describe(params):45s} {plain.cv_results_['mean_test_score'][i]:9.3f} "
-          f"{trusted.cv_results_['mean_test_score'][i]:11.3f} {clean_test[i]:11.3f}")
-print(f"\nplain accuracy picks   {describe(plain.best_params_):40s} "
-      f"clean test accuracy {clean_test[plain.best_index_]:.3f}")
-print(f"trusted accuracy picks {describe(trusted.best_params_):40s} "
-      f"clean test accuracy {clean_test[trusted.best_index_]:.3f}")
+for i, params in enumerate(candidates):
+    print(f"{describe(params):45s} {plain.scores[i]:9.3f} {trusted.scores[i]:11.3f} "
+          f"{clean_test[i]:11.3f}")
+print(f"\nplain accuracy picks   {describe(candidates[plain.best_index]):40s} "
+      f"clean test accuracy {clean_test[plain.best_index]:.3f}")
+print(f"trusted accuracy picks {describe(candidates[trusted.best_index]):40s} "
+      f"clean test accuracy {clean_test[trusted.best_index]:.3f}")
 
 # %%
 # Which score tracks the accuracy on clean labels?
@@ -126,9 +138,9 @@ print(f"trusted accuracy picks {describe(trusted.best_params_):40s} "
 fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
 for ax, result, title in [(axes[0], plain, "plain accuracy"),
                           (axes[1], trusted, "trusted accuracy")]:
-    scores = result.cv_results_["mean_test_score"]
+    scores = result.scores
     ax.scatter(scores, clean_test)
-    ax.scatter(scores[result.best_index_], clean_test[result.best_index_], s=200,
+    ax.scatter(scores[result.best_index], clean_test[result.best_index], s=200,
                facecolors="none", edgecolors="red", label="picked")
     ax.set_xlabel(f"cross-validated {title} (noisy labels)")
     ax.set_title(title)
@@ -152,9 +164,9 @@ for seed in [0, 1, 2]:
         X_train, _, noisy, X_test, y_test = noisy_problem(seed)
         result = search(X_train, noisy, X_test, y_test)
     seed_plain, seed_trusted, seed_clean = result
-    print(f"{seed:4d} {seed_clean[seed_plain.best_index_]:11.3f} "
-          f"{seed_clean[seed_trusted.best_index_]:13.3f} {seed_clean[0]:11.3f}")
-    assert seed_clean[seed_trusted.best_index_] >= seed_clean[seed_plain.best_index_]
+    print(f"{seed:4d} {seed_clean[seed_plain.best_index]:11.3f} "
+          f"{seed_clean[seed_trusted.best_index]:13.3f} {seed_clean[0]:11.3f}")
+    assert seed_clean[seed_trusted.best_index] >= seed_clean[seed_plain.best_index]
 
 # %%
 # Take-away

@@ -8,9 +8,11 @@ something is drawn; without ``ax``, a new figure is made with :mod:`matplotlib.p
 """
 
 import numpy as np
+from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import check_is_fitted
 
-from . import count, polyplex
+from . import count, polyplex, rank
+from . import filter as filter_
 
 #: What each kind of matrix shows: title, row axis, column axis, fixed colour range.
 MATRIX_KINDS = {
@@ -478,3 +480,375 @@ class PolyplexDisplay:
         """
         check_is_fitted(estimator, ["py_", "noise_matrix_"])
         return cls.from_noise_matrix(estimator.noise_matrix_, estimator.py_, ax=ax, **plot_kw)
+
+
+class LabelIssuesDisplay:
+    """The examples whose given label is most likely wrong, worst first.
+
+    Each flagged example is shown with its given label, the label the model suggests and its
+    label quality score (lower: more likely wrong). Without images, :meth:`plot` draws a bar
+    per example, its length the score; with images (or flat features and an
+    ``image_shape`` in the class methods), it draws the images in a grid, each titled with
+    the labels and the score. When the true labels are known (a benchmark, a dataset with
+    injected noise), each example is also marked as a real error or a false alarm.
+
+    Use :meth:`from_predictions` or :meth:`from_estimator` to find the issues and plot them in
+    one call.
+
+    Parameters
+    ----------
+    indices : array-like of shape (n_issues,)
+        Row numbers of the flagged examples in the dataset, most likely wrong first.
+    given_labels : array-like of shape (n_issues,)
+        Their given labels, as they should be printed.
+    suggested_labels : array-like of shape (n_issues,)
+        The labels the model predicts for them.
+    scores : array-like of shape (n_issues,)
+        Their label quality scores.
+    images : array-like of shape (n_issues, height, width) or (n_issues, height, width, \
+            channels), default=None
+        Their images; a bar chart is drawn if omitted.
+    true_labels : array-like of shape (n_issues,), default=None
+        Their true labels, if known: an example whose given label equals its true label is a
+        false alarm, the others are real errors.
+
+    Attributes
+    ----------
+    bars_ : matplotlib.container.BarContainer or None
+        The bars, one per example (bar chart only).
+    image_axes_ : ndarray of matplotlib.axes.Axes or None
+        One small axes per example, inset in ``ax_`` (image grid only).
+    images_ : list of matplotlib.image.AxesImage or None
+        The images drawn (image grid only).
+    titles_ : list of matplotlib.text.Text
+        The text shown for each example: the titles of the images, or the labels of the bars.
+    is_error_ : ndarray of bool of shape (n_issues,) or None
+        Whether each example is a real error, if ``true_labels`` were given.
+    ax_ : matplotlib.axes.Axes
+        The bar chart, or the axes (with its frame hidden) that holds the image grid.
+    figure_ : matplotlib.figure.Figure
+
+    See Also
+    --------
+    sklearn_noisy.filter.find_label_issues : Finds and ranks the issues.
+    NoiseMatrixDisplay : How the labels are corrupted, class by class.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> from sklearn_noisy.display import LabelIssuesDisplay
+    >>> display = LabelIssuesDisplay([7, 2], ["cat", "dog"], ["dog", "cat"], [0.05, 0.2])
+    >>> display = display.plot(ax=Figure().subplots())
+    >>> len(display.bars_)
+    2
+    >>> display.titles_[0].get_text()
+    '#7: given cat, suggested dog'
+    """
+
+    def __init__(self, indices, given_labels, suggested_labels, scores, *, images=None,
+                 true_labels=None):
+        self.indices = indices
+        self.given_labels = given_labels
+        self.suggested_labels = suggested_labels
+        self.scores = scores
+        self.images = images
+        self.true_labels = true_labels
+
+    def _checked(self):
+        indices = np.asarray(self.indices)
+        columns = {"given_labels": self.given_labels, "suggested_labels": self.suggested_labels,
+                   "scores": self.scores, "images": self.images, "true_labels": self.true_labels}
+        if indices.ndim != 1:
+            raise ValueError(f"indices must be 1-D, got shape {indices.shape}.")
+        checked = {}
+        for name, values in columns.items():
+            if values is None:
+                checked[name] = None
+                continue
+            values = np.asarray(values)
+            if values.ndim == 0 or len(values) != len(indices):
+                raise ValueError(f"{name} must have one entry per flagged example: "
+                                 f"{len(indices)} indices, {name} of shape {values.shape}.")
+            checked[name] = values
+        images = checked["images"]
+        if images is not None and images.ndim not in (3, 4):
+            raise ValueError(
+                f"images must have shape (n_issues, height, width) or (n_issues, height, "
+                f"width, channels), got {images.shape}; reshape flat features first (the class "
+                f"methods do it with image_shape=).")
+        return indices, checked
+
+    def plot(self, *, ax=None, n_cols=None, cmap="gray_r", title_fontsize=8, bar_kw=None,
+             imshow_kw=None):
+        """Draw the flagged examples: a bar chart, or an image grid if there are images.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; an image grid fills this axes with one small axes per example.
+            A new figure, sized for the grid, if omitted.
+        n_cols : int, default=None
+            Columns of the image grid; ``min(n_issues, 6)`` if omitted.
+        cmap : str or matplotlib Colormap, default='gray_r'
+            Colormap of single-channel images.
+        title_fontsize : float, default=8
+            Font size of the image titles.
+        bar_kw : dict, default=None
+            Passed to :meth:`matplotlib.axes.Axes.barh`.
+        imshow_kw : dict, default=None
+            Passed to :meth:`matplotlib.axes.Axes.imshow`.
+
+        Returns
+        -------
+        display : LabelIssuesDisplay
+            ``self``, with the attributes ``bars_``, ``image_axes_``, ``images_``,
+            ``titles_``, ``is_error_``, ``ax_`` and ``figure_``.
+        """
+        _check_matplotlib(type(self).__name__)
+        indices, columns = self._checked()
+        true_labels = columns["true_labels"]
+        self.is_error_ = (None if true_labels is None
+                          else columns["given_labels"] != true_labels)
+        n_issues = len(indices)
+        if columns["images"] is None:
+            ax = _axes(ax)
+            self._plot_bars(ax, indices, columns, bar_kw)
+        else:
+            if n_cols is None:
+                n_cols = min(max(n_issues, 1), 6)
+            _check_positive_int(n_cols, "n_cols")
+            n_rows = max(1, -(-n_issues // n_cols))
+            if ax is None:
+                import matplotlib.pyplot as plt
+
+                figure = plt.figure(figsize=(1.6 * n_cols, 1.9 * n_rows))
+                ax = figure.add_axes((0.01, 0.01, 0.98, 0.98))
+            self._plot_images(ax, indices, columns, n_rows, n_cols, cmap, title_fontsize,
+                              imshow_kw)
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+    def _plot_bars(self, ax, indices, columns, bar_kw):
+        from matplotlib.patches import Patch
+
+        scores = columns["scores"]
+        positions = np.arange(len(indices))
+        colors = "C0" if self.is_error_ is None else np.where(self.is_error_, "C3", "C7")
+        self.bars_ = ax.barh(positions, scores, **{"color": colors, **(bar_kw or {})})
+        ax.bar_label(self.bars_, fmt="%.2g", padding=3)
+        labels = [f"#{index}: given {given}, suggested {suggested}" for index, given, suggested
+                  in zip(indices, columns["given_labels"], columns["suggested_labels"])]
+        ax.set_yticks(positions, labels)
+        self.titles_ = list(ax.get_yticklabels())
+        if len(indices):
+            ax.set_ylim(len(indices) - 0.5, -0.5)  # the worst at the top
+        ax.set_xlim(0, 1.2 * max(np.max(scores, initial=0), 1e-12))  # room for the values
+        ax.set_xlabel("label quality score (lower: more likely wrong)")
+        ax.set_title("Label issues, most likely wrong first" if len(indices)
+                     else "No label issues found")
+        if self.is_error_ is not None and len(indices):
+            ax.legend(handles=[Patch(color="C3", label="real error"),
+                               Patch(color="C7", label="false alarm")], loc="upper right")
+        self.image_axes_ = self.images_ = None
+
+    def _plot_images(self, ax, indices, columns, n_rows, n_cols, cmap, fontsize, imshow_kw):
+        ax.set_axis_off()
+        n_lines = 3 if self.is_error_ is None else 4
+        # Each cell keeps its upper part for the title lines (1.25 line spacing, 8 pt pad).
+        cell_inches = ax.get_position().height * ax.figure.get_figheight() / n_rows
+        title_share = min(0.6, (n_lines * 1.25 * fontsize + 8) / 72 / cell_inches)
+        width, height = 1 / n_cols, 1 / n_rows
+        self.image_axes_ = np.empty(len(indices), dtype=object)
+        self.images_, self.titles_ = [], []
+        rows = zip(indices, columns["given_labels"], columns["suggested_labels"],
+                   columns["scores"], columns["images"])
+        for i, (index, given, suggested, score, image) in enumerate(rows):
+            row, col = divmod(i, n_cols)
+            cell = ax.inset_axes([(col + 0.05) * width, 1 - (row + 1) * height,
+                                  0.9 * width, (1 - title_share) * height])
+            cell.set_xticks([])
+            cell.set_yticks([])
+            self.images_.append(cell.imshow(image, **{"cmap": cmap, **(imshow_kw or {})}))
+            lines = [f"#{index}: given {given}", f"suggested {suggested}",
+                     f"score {score:.2g}"]
+            color = "black"
+            if self.is_error_ is not None:
+                lines.append("real error" if self.is_error_[i] else "false alarm")
+                color = "C3" if self.is_error_[i] else "C7"
+                for spine in cell.spines.values():
+                    spine.set(color=color, linewidth=2)
+            self.titles_.append(cell.set_title("\n".join(lines), fontsize=fontsize,
+                                               color=color))
+            self.image_axes_[i] = cell
+        self.bars_ = None
+
+    @classmethod
+    def from_predictions(cls, labels, pred_probs, *, images=None, image_shape=None,
+                         true_labels=None, display_labels=None, n_issues=12,
+                         filter_by="prune_by_noise_rate", rank_by="self_confidence",
+                         n_jobs=None, ax=None, **plot_kw):
+        """Find the label issues from out-of-sample probabilities and plot the worst.
+
+        The issues are found by :func:`sklearn_noisy.filter.find_label_issues` and ranked by
+        :func:`sklearn_noisy.rank.get_label_quality_scores`; the suggested label of an example
+        is the class of its highest predicted probability.
+
+        Parameters
+        ----------
+        labels : array-like of shape (n_samples,)
+            Given labels, integers in ``0..K-1``.
+        pred_probs : array-like of shape (n_samples, K)
+            Out-of-sample predicted probabilities.
+        images : array-like of shape (n_samples, ...), default=None
+            The examples as images (``(height, width)`` or ``(height, width, channels)``
+            each), or as flat features with ``image_shape``. A bar chart is drawn if omitted.
+        image_shape : tuple of int, default=None
+            The shape of one image, to reshape flat ``images`` (``(8, 8)`` for scikit-learn's
+            digits).
+        true_labels : array-like of shape (n_samples,), default=None
+            The true labels, if known, to tell real errors from false alarms.
+        display_labels : array-like of shape (K,), default=None
+            Names of the classes; the integers ``0..K-1`` if omitted.
+        n_issues : int, default=12
+            Plot at most this many issues, the most likely wrong.
+        filter_by : str, default='prune_by_noise_rate'
+            How the issues are found; see :func:`sklearn_noisy.filter.find_label_issues`.
+        rank_by : {'self_confidence', 'normalized_margin', 'confidence_weighted_entropy'}, \
+                default='self_confidence'
+            The label quality score that ranks them.
+        n_jobs : int, default=None
+            Threads of the kernels.
+        ax : matplotlib Axes, default=None
+        **plot_kw
+            Passed to :meth:`plot`.
+
+        Returns
+        -------
+        display : LabelIssuesDisplay
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from matplotlib.figure import Figure
+        >>> from sklearn_noisy.display import LabelIssuesDisplay
+        >>> labels = np.array([0, 0, 0, 1, 1, 1])
+        >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.1, 0.9],
+        ...                        [0.2, 0.8], [0.3, 0.7], [0.1, 0.9]])
+        >>> display = LabelIssuesDisplay.from_predictions(
+        ...     labels, pred_probs, display_labels=["cat", "dog"], ax=Figure().subplots())
+        >>> display.indices, display.given_labels, display.suggested_labels, display.scores
+        (array([2]), array(['cat'], dtype='<U3'), array(['dog'], dtype='<U3'), array([0.1]))
+        """
+        ranked = filter_.find_label_issues(labels, pred_probs, filter_by=filter_by,
+                                           return_indices_ranked_by=rank_by, n_jobs=n_jobs)
+        top = ranked[:_check_positive_int(n_issues, "n_issues")]
+        labels, pred_probs = np.asarray(labels), np.asarray(pred_probs)
+        scores = rank.get_label_quality_scores(labels, pred_probs, method=rank_by,
+                                               n_jobs=n_jobs)[top]
+        names = np.arange(pred_probs.shape[1]) if display_labels is None \
+            else np.asarray(display_labels)
+        if len(names) != pred_probs.shape[1]:
+            raise ValueError(f"display_labels has {len(names)} names for "
+                             f"{pred_probs.shape[1]} classes.")
+        given, suggested = names[labels[top]], names[pred_probs[top].argmax(axis=1)]
+        truth = None if true_labels is None else names[_rows(true_labels, top, len(labels),
+                                                              "true_labels")]
+        display = cls(top, given, suggested, scores,
+                      images=_images(images, image_shape, top, len(labels)), true_labels=truth)
+        return display.plot(ax=ax, **plot_kw)
+
+    @classmethod
+    def from_estimator(cls, estimator, X, y, *, images=None, image_shape=None,
+                       true_labels=None, n_issues=12, ax=None, **plot_kw):
+        """Plot the worst label issues found by a fitted :class:`~sklearn_noisy.NoiseEstimator`.
+
+        Any estimator fitted on ``(X, y)`` with the attributes ``ranked_label_issues_``,
+        ``label_quality_scores_``, ``pred_probs_`` and ``classes_`` works (the three
+        estimators of sklearn-noisy have them).
+
+        Parameters
+        ----------
+        estimator : fitted estimator
+            Fitted on ``X`` and ``y``.
+        X : {array-like, dataframe} of shape (n_samples, n_features)
+            The features it was fitted on; with ``image_shape``, the rows are drawn as images.
+        y : array-like of shape (n_samples,)
+            The given labels it was fitted on.
+        images : array-like of shape (n_samples, ...), default=None
+            Images of the examples, if ``X`` is not made of them; as in
+            :meth:`from_predictions`.
+        image_shape : tuple of int, default=None
+            The shape of one image: reshapes the rows of ``images``, or of ``X`` if
+            ``images`` is omitted.
+        true_labels : array-like of shape (n_samples,), default=None
+            The true labels (values of ``classes_``), if known.
+        n_issues : int, default=12
+            Plot at most this many issues, the most likely wrong.
+        ax : matplotlib Axes, default=None
+        **plot_kw
+            Passed to :meth:`plot`.
+
+        Returns
+        -------
+        display : LabelIssuesDisplay
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from matplotlib.figure import Figure
+        >>> from sklearn.datasets import load_iris
+        >>> from sklearn_noisy import NoiseEstimator
+        >>> from sklearn_noisy.display import LabelIssuesDisplay
+        >>> X, y = load_iris(return_X_y=True)
+        >>> names = np.array(["setosa", "versicolor", "virginica"])[y]
+        >>> names[[0, 60]] = ["virginica", "setosa"]  # two wrong labels
+        >>> noise = NoiseEstimator(random_state=0).fit(X, names)
+        >>> display = LabelIssuesDisplay.from_estimator(noise, X, names, n_issues=2,
+        ...                                             ax=Figure().subplots())
+        >>> [text.get_text() for text in display.titles_]
+        ['#0: given virginica, suggested setosa', '#60: given setosa, suggested versicolor']
+        """
+        check_is_fitted(estimator, ["ranked_label_issues_", "label_quality_scores_",
+                                    "pred_probs_", "classes_"])
+        n_samples = len(estimator.label_quality_scores_)
+        n_issues = _check_positive_int(n_issues, "n_issues")
+        top = np.asarray(estimator.ranked_label_issues_)[:n_issues]
+        given = _rows(y, top, n_samples, "y")
+        suggested = np.asarray(estimator.classes_)[estimator.pred_probs_[top].argmax(axis=1)]
+        if images is None and image_shape is not None:
+            images = X
+        truth = None if true_labels is None else _rows(true_labels, top, n_samples,
+                                                       "true_labels")
+        display = cls(top, given, suggested, estimator.label_quality_scores_[top],
+                      images=_images(images, image_shape, top, n_samples), true_labels=truth)
+        return display.plot(ax=ax, **plot_kw)
+
+
+def _check_positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    return value
+
+
+def _rows(values, rows, n_samples, name):
+    """The ``rows`` of a per-example array (or dataframe) of length ``n_samples``."""
+    if len(values) != n_samples:
+        raise ValueError(f"{name} has {len(values)} entries but the label issues were found "
+                         f"among {n_samples} examples; pass the data they were found in.")
+    return np.asarray(_safe_indexing(values, rows))
+
+
+def _images(images, image_shape, rows, n_samples):
+    """The images of ``rows``, reshaped to ``image_shape`` if given, or None."""
+    if images is None:
+        if image_shape is not None:
+            raise ValueError("image_shape reshapes images, but no images were given.")
+        return None
+    images = _rows(images, rows, n_samples, "images")
+    if image_shape is None:
+        return images
+    image_shape = tuple(image_shape)
+    if int(np.prod(image_shape)) != int(np.prod(images.shape[1:])):
+        raise ValueError(f"image_shape={image_shape} does not fit rows of shape "
+                         f"{images.shape[1:]}: the numbers of values differ.")
+    return images.reshape((len(rows), *image_shape))

@@ -4,8 +4,8 @@ from sklearn.datasets import load_iris
 from sklearn.exceptions import NotFittedError
 from sklearn.naive_bayes import GaussianNB
 
-from sklearn_noisy import NoiseEstimator, count
-from sklearn_noisy.display import NoiseMatrixDisplay, PolyplexDisplay
+from sklearn_noisy import NoiseEstimator, count, filter, rank
+from sklearn_noisy.display import LabelIssuesDisplay, NoiseMatrixDisplay, PolyplexDisplay
 from sklearn_noisy.polyplex import joint_bounds, joint_min_max
 
 matplotlib = pytest.importorskip("matplotlib")
@@ -220,3 +220,183 @@ def test_polyplex_rejects_mismatched_input(ax):
         PolyplexDisplay([0, 1, 2], [0, 1], [0, 1]).plot(ax=ax)
     with pytest.raises(ValueError, match="py must sum to 1"):
         PolyplexDisplay.from_prior([0.5, 0.6], ax=ax)
+
+
+# --- LabelIssuesDisplay ------------------------------------------------------------------------
+# The issues are the rows whose given label the model contradicts: 9 (given 2, predicted 0,
+# self-confidence 0.05), 3 (given 0, predicted 1, 0.1) and 6 (given 1, predicted 2, 0.15).
+ISSUE_PROBS = PRED_PROBS.copy()
+ISSUE_PROBS[9] = [0.75, 0.2, 0.05]
+ISSUE_PROBS[6] = [0.05, 0.15, 0.8]
+TRUE_LABELS = LABELS.copy()
+TRUE_LABELS[9] = 0  # row 9 is a real error, rows 3 and 6 are false alarms
+
+
+def test_the_issues_of_find_label_issues_are_shown_worst_first(ax):
+    ranked = filter.find_label_issues(LABELS, ISSUE_PROBS,
+                                      return_indices_ranked_by="self_confidence")
+    np.testing.assert_array_equal(ranked, [9, 3, 6])
+    display = LabelIssuesDisplay.from_predictions(LABELS, ISSUE_PROBS, ax=ax)
+    np.testing.assert_array_equal(display.indices, [9, 3, 6])
+    np.testing.assert_array_equal(display.given_labels, [2, 0, 1])
+    np.testing.assert_array_equal(display.suggested_labels, [0, 1, 2])
+    np.testing.assert_allclose(display.scores, [0.05, 0.1, 0.15])
+    assert len(display.bars_) == 3
+    assert [bar.get_width() for bar in display.bars_] == pytest.approx([0.05, 0.1, 0.15])
+    # Bar i is at y = i, and the y axis is inverted: the worst issue is at the top.
+    assert [bar.get_y() + bar.get_height() / 2 for bar in display.bars_] == [0, 1, 2]
+    assert ax.yaxis_inverted()
+    assert [t.get_text() for t in display.titles_] == ["#9: given 2, suggested 0",
+                                                        "#3: given 0, suggested 1",
+                                                        "#6: given 1, suggested 2"]
+    assert [t.get_text() for t in ax.texts] == ["0.05", "0.1", "0.15"]  # values at the bars
+    assert display.images_ is None and display.image_axes_ is None
+    assert display.is_error_ is None and ax.get_legend() is None
+    assert display.ax_ is ax and display.figure_ is ax.figure
+
+
+def test_true_labels_tell_real_errors_from_false_alarms_in_the_bars(ax):
+    display = LabelIssuesDisplay.from_predictions(LABELS, ISSUE_PROBS, true_labels=TRUE_LABELS,
+                                                  display_labels=["a", "b", "c"], ax=ax)
+    np.testing.assert_array_equal(display.is_error_, [True, False, False])
+    red, grey = matplotlib.colors.to_rgba("C3"), matplotlib.colors.to_rgba("C7")
+    assert [bar.get_facecolor() for bar in display.bars_] == [red, grey, grey]
+    assert [t.get_text() for t in display.titles_] == ["#9: given c, suggested a",
+                                                        "#3: given a, suggested b",
+                                                        "#6: given b, suggested c"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["real error", "false alarm"]
+
+
+def test_an_image_grid_shows_one_titled_image_per_issue(ax):
+    images = np.arange(len(LABELS) * 6, dtype=float).reshape(len(LABELS), 6)
+    original = images.copy()
+    display = LabelIssuesDisplay.from_predictions(
+        LABELS, ISSUE_PROBS, images=images, image_shape=(2, 3), true_labels=TRUE_LABELS,
+        ax=ax)
+    np.testing.assert_array_equal(images, original)
+    assert len(display.images_) == len(display.image_axes_) == 3
+    for image, row in zip(display.images_, [9, 3, 6]):
+        np.testing.assert_array_equal(image.get_array(), images[row].reshape(2, 3))
+    assert [cell.get_title() for cell in display.image_axes_] == [
+        "#9: given 2\nsuggested 0\nscore 0.05\nreal error",
+        "#3: given 0\nsuggested 1\nscore 0.1\nfalse alarm",
+        "#6: given 1\nsuggested 2\nscore 0.15\nfalse alarm",
+    ]
+    assert [t.get_color() for t in display.titles_] == ["C3", "C7", "C7"]
+    assert display.bars_ is None and not ax.axison  # the outer axes only holds the grid
+    # The cells are inset in ax, left to right: the first is left of the second.
+    assert all(cell in ax.child_axes for cell in display.image_axes_)
+    first, second, third = (cell.get_position() for cell in display.image_axes_)
+    assert first.x1 <= second.x0 and second.x1 <= third.x0
+
+
+def test_the_grid_wraps_after_n_cols_and_honours_n_issues(ax):
+    labels = np.repeat([0, 1], 10)
+    pred_probs = np.tile([[0.9, 0.1]], (20, 1))
+    pred_probs[10:] = [0.2, 0.8]
+    # Issues, by self-confidence: 0 (0.1), 10 (0.15), 1 (0.2), 11 (0.25), 2 (0.3).
+    pred_probs[[0, 1, 2, 10, 11]] = [[0.1, 0.9], [0.2, 0.8], [0.3, 0.7], [0.85, 0.15],
+                                     [0.75, 0.25]]
+    images = np.zeros((20, 4, 4, 3))
+    display = LabelIssuesDisplay.from_predictions(labels, pred_probs, images=images,
+                                                  n_issues=4, n_cols=3, ax=ax)
+    assert len(display.images_) == 4
+    assert display.images_[0].get_array().shape == (4, 4, 3)  # colour images kept as they are
+    rows = [cell.get_position().y0 for cell in display.image_axes_]
+    assert rows[0] == rows[1] == rows[2] > rows[3]  # three on the first row, one below
+    assert [cell.get_title().split("\n")[0] for cell in display.image_axes_] == [
+        "#0: given 0", "#10: given 1", "#1: given 0", "#11: given 1"]
+    assert len(display.ax_.child_axes) == 4  # nothing else was drawn
+
+
+def test_from_estimator_shows_the_class_names_and_the_rows_of_X(fitted_noise_estimator):
+    X, y = load_iris(return_X_y=True)
+    names = np.array(["setosa", "versicolor", "virginica"])[y]
+    noise = fitted_noise_estimator
+    display = LabelIssuesDisplay.from_estimator(noise, X, names, image_shape=(2, 2),
+                                                true_labels=names, n_issues=3)
+    top = noise.ranked_label_issues_[:3]
+    np.testing.assert_array_equal(display.indices, top)
+    np.testing.assert_array_equal(display.given_labels, names[top])
+    np.testing.assert_array_equal(display.suggested_labels,
+                                  noise.classes_[noise.pred_probs_[top].argmax(axis=1)])
+    np.testing.assert_array_equal(display.scores, noise.label_quality_scores_[top])
+    for image, row in zip(display.images_, top):
+        np.testing.assert_array_equal(image.get_array(), X[row].reshape(2, 2))
+    assert not display.is_error_.any()  # the true labels are the given ones: all false alarms
+    assert plt.fignum_exists(display.figure_.number)  # a new figure, sized for the grid
+
+
+def test_from_estimator_takes_dataframes(fitted_noise_estimator, ax):
+    pd = pytest.importorskip("pandas")
+    X, y = load_iris(return_X_y=True, as_frame=True)
+    names = pd.Series(np.array(["setosa", "versicolor", "virginica"])[y])
+    display = LabelIssuesDisplay.from_estimator(fitted_noise_estimator, X, names, n_issues=2,
+                                                ax=ax)
+    top = fitted_noise_estimator.ranked_label_issues_[:2]
+    np.testing.assert_array_equal(display.given_labels, names.to_numpy()[top])
+    assert len(display.bars_) == 2
+
+
+def test_rank_by_sets_the_scores(ax):
+    display = LabelIssuesDisplay.from_predictions(LABELS, ISSUE_PROBS,
+                                                  rank_by="normalized_margin", ax=ax)
+    scores = rank.get_label_quality_scores(LABELS, ISSUE_PROBS, method="normalized_margin")
+    np.testing.assert_allclose(display.scores, scores[display.indices])
+    assert np.all(np.diff(display.scores) >= 0)
+
+
+def test_no_issues_draws_an_empty_chart(ax):
+    labels = np.array([0, 0, 1, 1])
+    pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.2, 0.8], [0.1, 0.9]])
+    display = LabelIssuesDisplay.from_predictions(labels, pred_probs, ax=ax)
+    assert len(display.bars_) == 0 and ax.get_title() == "No label issues found"
+
+
+def test_the_image_grid_works_on_a_figure_made_without_pyplot():
+    from matplotlib.figure import Figure
+
+    figure = Figure()
+    display = LabelIssuesDisplay([4], [1], [0], [0.2], images=np.eye(3)[None]).plot(
+        ax=figure.subplots())
+    assert display.figure_ is figure and len(display.images_) == 1
+    assert not plt.get_fignums()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda ax: LabelIssuesDisplay([1, 2], [0], [1, 0], [0.1, 0.2]).plot(ax=ax),
+         "given_labels must have one entry per flagged example"),
+        (lambda ax: LabelIssuesDisplay([1], [0], [1], [0.1], images=np.ones((1, 4))).plot(
+            ax=ax), r"reshape flat features first"),
+        (lambda ax: LabelIssuesDisplay.from_predictions(
+            LABELS, ISSUE_PROBS, images=np.ones((10, 6)), image_shape=(4, 4), ax=ax),
+         r"image_shape=\(4, 4\) does not fit"),
+        (lambda ax: LabelIssuesDisplay.from_predictions(LABELS, ISSUE_PROBS,
+                                                        image_shape=(2, 3), ax=ax),
+         "no images were given"),
+        (lambda ax: LabelIssuesDisplay.from_predictions(LABELS, ISSUE_PROBS,
+                                                        true_labels=LABELS[:5], ax=ax),
+         "true_labels has 5 entries but .* among 10 examples"),
+        (lambda ax: LabelIssuesDisplay.from_predictions(LABELS, ISSUE_PROBS, n_issues=0,
+                                                        ax=ax),
+         "n_issues must be a positive integer"),
+        (lambda ax: LabelIssuesDisplay([1], [0], [1], [0.1], images=np.ones((1, 2, 2))).plot(
+            ax=ax, n_cols=0), "n_cols must be a positive integer"),
+        (lambda ax: LabelIssuesDisplay.from_predictions(LABELS, ISSUE_PROBS,
+                                                        display_labels=["a"], ax=ax),
+         "display_labels has 1 names for 3 classes"),
+    ],
+)
+def test_bad_label_issues_input_is_rejected(call, message, ax):
+    with pytest.raises(ValueError, match=message):
+        call(ax)
+
+
+def test_from_estimator_needs_the_data_it_was_fitted_on(fitted_noise_estimator, ax):
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match="y has 100 entries but .* among 150 examples"):
+        LabelIssuesDisplay.from_estimator(fitted_noise_estimator, X[:100], y[:100], ax=ax)
+    with pytest.raises(NotFittedError):
+        LabelIssuesDisplay.from_estimator(NoiseEstimator(), X, y, ax=ax)

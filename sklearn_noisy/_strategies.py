@@ -23,8 +23,10 @@ from sklearn.utils import check_random_state
 #: cleanlab 2.9.0's CleanLearning does; 'recommended' won on average over the grid of
 #: benchmarks/bench_learning.py (see the user guide's estimators page for the numbers).
 PRESETS = {
-    "recommended": {"filter_by": "prune_by_noise_rate", "reweight": False, "detection_rounds": 3},
-    "reference": {"filter_by": "prune_by_noise_rate", "reweight": True, "detection_rounds": 1},
+    "recommended": {"filter_by": "prune_by_noise_rate", "reweight": False,
+                    "detection_rounds": 3, "calibration": "temperature"},
+    "reference": {"filter_by": "prune_by_noise_rate", "reweight": True,
+                  "detection_rounds": 1, "calibration": None},
 }
 
 #: Temperatures searched by temperature scaling (a bounded scalar search on this interval).

@@ -59,11 +59,11 @@ def test_the_recommended_preset_beats_the_reference_on_clean_test_labels():
 
 def test_auto_options_follow_the_preset_and_explicit_values_win():
     assert resolve_options("reference", filter_by="auto", reweight="auto",
-                           detection_rounds="auto") == PRESETS["reference"]
+                           detection_rounds="auto", calibration="auto") == PRESETS["reference"]
     assert resolve_options("recommended", filter_by="both", reweight="auto",
-                           detection_rounds=1) == {
+                           detection_rounds=1, calibration=None) == {
         "filter_by": "both", "reweight": PRESETS["recommended"]["reweight"],
-        "detection_rounds": 1}
+        "detection_rounds": 1, "calibration": None}
 
 
 def test_training_labels_relabel_the_issues_above_the_margin_and_drop_the_others():
@@ -151,7 +151,7 @@ def test_later_rounds_flag_more_and_keep_the_first_rounds_probabilities(noisy_da
 def test_extra_estimators_average_the_out_of_fold_probabilities(noisy_data):
     X, y = noisy_data
     model = ConfidentLearningClassifier(LogisticRegression(), extra_estimators=[GaussianNB()],
-                                        detection_rounds=1, random_state=0).fit(X, y)
+                                        preset="reference", random_state=0).fit(X, y)
     members = [NoiseEstimator(e, random_state=0).fit(X, y).pred_probs_
                for e in (LogisticRegression(), GaussianNB())]
     assert_allclose(model.pred_probs_, np.mean(members, axis=0))

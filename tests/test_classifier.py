@@ -143,10 +143,11 @@ def test_groups_travel_to_the_splitter_by_metadata_routing(noisy_data):
     X, y = noisy_data
     groups = np.arange(len(y)) % 5
     with config_context(enable_metadata_routing=True):
-        model = ConfidentLearningClassifier(cv=GroupKFold(5), detection_rounds=1)
+        model = ConfidentLearningClassifier(cv=GroupKFold(5), preset="reference")
         model.fit(X, y, groups=groups)
         noise = NoiseEstimator(cv=GroupKFold(5)).fit(X, y, groups=groups)
-        iterated = ConfidentLearningClassifier(cv=GroupKFold(5), detection_rounds=2)
+        iterated = ConfidentLearningClassifier(cv=GroupKFold(5), preset="reference",
+                                               detection_rounds=2)
         iterated.fit(X, y, groups=groups)  # the later rounds get the kept examples' groups
     assert_array_equal(model.label_issues_, noise.label_issues_)
     assert iterated.n_detection_rounds_ == 2

@@ -100,7 +100,8 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         the examples kept so far (cross-validating ``estimator``, even when ``pred_probs`` is
         given to ``fit``) and flag the label issues among them with the same ``filter_by``,
         up to this many rounds in all; it stops early when a round flags nothing or a class
-        has fewer examples than folds. ``'auto'`` follows ``preset``.
+        has fewer examples than folds, and after the first round when ``cv`` is an iterable
+        of (train, test) index pairs. ``'auto'`` follows ``preset``.
     relabel_margin : float in [0, 1] or None, default=None
         What to do with the label issues. ``None`` drops them all. A float relabels to its
         predicted class (the argmax of ``pred_probs_``) every issue whose predicted class is
@@ -319,6 +320,8 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
 
         def detect_among(kept):
             labels = y_encoded[kept]
+            if not (isinstance(self.cv, Integral) or hasattr(self.cv, "split")):
+                return None  # fixed (train, test) index pairs do not apply to a subset
             if np.bincount(labels, minlength=n_classes).min() < n_folds:
                 return None
             n_samples = len(y_encoded)

@@ -7,7 +7,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.naive_bayes import GaussianNB
 
 from sklearn_noisy import ConfidentLearningClassifier, LabelPruner, NoiseEstimator
@@ -146,6 +146,13 @@ def test_later_rounds_flag_more_and_keep_the_first_rounds_probabilities(noisy_da
     assert np.all(model.label_issues_[first.label_issues_])
     assert_array_equal(model.pred_probs_, first.pred_probs_)
     assert_array_equal(np.sort(model.ranked_label_issues_), np.flatnonzero(model.label_issues_))
+
+
+def test_fixed_splits_allow_a_single_round(noisy_data):
+    X, y = noisy_data
+    splits = list(StratifiedKFold(3).split(X, y))
+    model = ConfidentLearningClassifier(cv=splits, detection_rounds=3, random_state=0).fit(X, y)
+    assert model.n_detection_rounds_ == 1
 
 
 def test_extra_estimators_average_the_out_of_fold_probabilities(noisy_data):

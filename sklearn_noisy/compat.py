@@ -591,7 +591,12 @@ class LearningWithNoisyLabels(ConfidentLearningClassifier):
     num_to_remove_per_class = None
     min_examples_per_class = 5
     return_indices_ranked_by = "self_confidence"
+    preset = "reference"
     reweight = True
+    detection_rounds = 1
+    relabel_margin = None
+    calibration = None
+    extra_estimators = None
 
     def __init__(self, clf=None, *, seed=None, cv_n_folds=5,
                  prune_method="prune_by_noise_rate", pulearning=None, n_jobs=None):

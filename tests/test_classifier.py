@@ -83,8 +83,8 @@ def test_learning_with_noisy_labels_beats_training_on_them(noise_matrix):
 @pytest.mark.parametrize("reweight", [True, False])
 def test_estimator_is_fitted_on_the_kept_examples_with_noise_rate_weights(noisy_data, reweight):
     X, y = noisy_data
-    model = ConfidentLearningClassifier(LogisticRegression(C=0.5), reweight=reweight,
-                                        random_state=0).fit(X, y)
+    model = ConfidentLearningClassifier(LogisticRegression(C=0.5), preset="reference",
+                                        reweight=reweight, random_state=0).fit(X, y)
     issues = NoiseEstimator(LogisticRegression(C=0.5), random_state=0).fit(X, y)
     kept = ~issues.label_issues_
     weights = 1 / np.diagonal(issues.noise_matrix_)[y[kept]] if reweight else None
@@ -108,7 +108,7 @@ def test_matches_cleanlab_clean_learning_on_the_same_pred_probs(noisy_data, filt
     X, y = noisy_data
     pred_probs = NoiseEstimator(random_state=0).fit(X, y).pred_probs_
     kwargs = {"filter_by": filter_by, "min_examples_per_class": 10}
-    ours = ConfidentLearningClassifier(LogisticRegression(), **kwargs)
+    ours = ConfidentLearningClassifier(LogisticRegression(), preset="reference", **kwargs)
     ours.fit(X, y, pred_probs=pred_probs)
     reference = CleanLearning(LogisticRegression(), find_label_issues_kwargs=kwargs)
     reference.fit(X, y, pred_probs=pred_probs)
@@ -119,7 +119,8 @@ def test_matches_cleanlab_clean_learning_on_the_same_pred_probs(noisy_data, filt
 def test_sample_weight_given_to_fit_is_restricted_to_kept_examples_and_multiplied(noisy_data):
     X, y = noisy_data
     given = np.linspace(0.5, 1.5, len(y))
-    model = ConfidentLearningClassifier(random_state=0).fit(X, y, sample_weight=given)
+    model = ConfidentLearningClassifier(preset="reference", random_state=0)
+    model.fit(X, y, sample_weight=given)
     kept = ~model.label_issues_
     weights = given[kept] / np.diagonal(model.noise_matrix_)[y[kept]]
     expected = LogisticRegression(max_iter=1000).fit(X[kept], y[kept], sample_weight=weights)
@@ -142,9 +143,15 @@ def test_groups_travel_to_the_splitter_by_metadata_routing(noisy_data):
     X, y = noisy_data
     groups = np.arange(len(y)) % 5
     with config_context(enable_metadata_routing=True):
-        model = ConfidentLearningClassifier(cv=GroupKFold(5)).fit(X, y, groups=groups)
+        model = ConfidentLearningClassifier(cv=GroupKFold(5), preset="reference")
+        model.fit(X, y, groups=groups)
         noise = NoiseEstimator(cv=GroupKFold(5)).fit(X, y, groups=groups)
+        iterated = ConfidentLearningClassifier(cv=GroupKFold(5), preset="reference",
+                                               detection_rounds=2)
+        iterated.fit(X, y, groups=groups)  # the later rounds get the kept examples' groups
     assert_array_equal(model.label_issues_, noise.label_issues_)
+    assert iterated.n_detection_rounds_ == 2
+    assert np.all(iterated.label_issues_ >= noise.label_issues_)
 
 
 def test_string_labels_are_predicted_as_strings(noisy_data):

@@ -256,7 +256,8 @@ def test_learning_with_noisy_labels_is_the_meta_estimator_under_classic_names():
         clf=GaussianNB(), seed=3, cv_n_folds=4, prune_method="both"
     ).fit(X, y)
     modern = ConfidentLearningClassifier(
-        GaussianNB(), random_state=3, cv=4, filter_by="both", min_examples_per_class=5
+        GaussianNB(), random_state=3, cv=4, filter_by="both", min_examples_per_class=5,
+        preset="reference",
     ).fit(X, y)
     np.testing.assert_array_equal(classic.noise_mask, modern.label_issues_)
     np.testing.assert_array_equal(classic.predict_proba(X), modern.predict_proba(X))

@@ -1,0 +1,170 @@
+"""What ConfidentLearningClassifier does with the label issues it finds.
+
+Each strategy is a plain function over encoded labels and predicted probabilities, so that the
+classifier, the sampler and the benchmark (``benchmarks/bench_learning.py``) share one
+implementation:
+
+- better out-of-fold probabilities: the average over several models
+  (:func:`average_pred_probs`) and temperature scaling fitted out of fold
+  (:func:`temperature_scale`);
+- iterated detection: detect again on the examples kept so far, with probabilities recomputed
+  on them, until a round flags nothing (:func:`detect_iteratively`);
+- relabelling the issues to their predicted class instead of dropping them
+  (:func:`training_labels`);
+- the presets: the values the options take when left at ``'auto'`` (:data:`PRESETS`).
+"""
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+from sklearn.model_selection import StratifiedKFold
+from sklearn.utils import check_random_state
+
+#: The values of the classifier's ``'auto'`` options for each ``preset``. 'reference' is what
+#: cleanlab 2.9.0's CleanLearning does; 'recommended' won on average over the grid of
+#: benchmarks/bench_learning.py (see the user guide's estimators page for the numbers).
+PRESETS = {
+    "recommended": {"filter_by": "prune_by_noise_rate", "reweight": False,
+                    "detection_rounds": 3, "calibration": "temperature"},
+    "reference": {"filter_by": "prune_by_noise_rate", "reweight": True,
+                  "detection_rounds": 1, "calibration": None},
+}
+
+#: Temperatures searched by temperature scaling (a bounded scalar search on this interval).
+TEMPERATURE_BOUNDS = (0.05, 20.0)
+
+
+def resolve_options(preset, **options):
+    """The options, with each ``'auto'`` replaced by the value of ``preset``."""
+    defaults = PRESETS[preset]
+    return {
+        name: defaults[name] if value == "auto" else value for name, value in options.items()
+    }
+
+
+def average_pred_probs(pred_probs_list):
+    """The mean of several models' predicted probabilities (an ensemble), as float64."""
+    return np.mean(np.stack([np.asarray(p, dtype=np.float64) for p in pred_probs_list]), axis=0)
+
+
+def _scaled(log_probs, temperature):
+    """Softmax of ``log_probs / temperature``, row by row."""
+    z = log_probs / temperature
+    z -= z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    return z / z.sum(axis=1, keepdims=True)
+
+
+def _best_temperature(log_probs, labels):
+    """The temperature that minimises the mean log loss of ``labels``."""
+
+    def log_loss(temperature):
+        z = log_probs / temperature
+        z -= z.max(axis=1, keepdims=True)
+        log_norm = np.log(np.exp(z).sum(axis=1))
+        return np.mean(log_norm - z[np.arange(len(labels)), labels])
+
+    return minimize_scalar(log_loss, bounds=TEMPERATURE_BOUNDS, method="bounded").x
+
+
+def temperature_scale(pred_probs, labels, *, n_splits=5, random_state=None):
+    """Temperature scaling of ``pred_probs``, fitted out of fold.
+
+    The rows are split in ``n_splits`` stratified folds; the rows of each fold are rescaled
+    with the temperature that best fits the given labels of the other folds, so no row is
+    calibrated on its own label.
+
+    Parameters
+    ----------
+    pred_probs : ndarray of shape (n_samples, n_classes)
+    labels : ndarray of int of shape (n_samples,)
+    n_splits : int, default=5
+        Lowered to the size of the smallest class if that is smaller (at least 2).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffling of the folds.
+
+    Returns
+    -------
+    calibrated : ndarray of shape (n_samples, n_classes), float64
+    """
+    log_probs = np.log(np.clip(np.asarray(pred_probs, dtype=np.float64), 1e-12, None))
+    n_splits = max(2, min(n_splits, np.bincount(labels).min()))
+    # None: fresh OS entropy, so that numpy's global RandomState is never drawn from.
+    rng = np.random.RandomState() if random_state is None else check_random_state(random_state)
+    folds = StratifiedKFold(n_splits, shuffle=True, random_state=rng)
+    calibrated = np.empty_like(log_probs)
+    for train, test in folds.split(log_probs, labels):
+        temperature = _best_temperature(log_probs[train], labels[train])
+        calibrated[test] = _scaled(log_probs[test], temperature)
+    return calibrated
+
+
+def detect_iteratively(issues, detect_among, max_rounds):
+    """Flag more issues among the examples kept so far, round after round.
+
+    Parameters
+    ----------
+    issues : ndarray of bool of shape (n_samples,)
+        The issues of the first round.
+    detect_among : callable
+        ``detect_among(kept)`` takes the indices of the examples kept so far and returns a
+        boolean mask over them of new issues (from probabilities recomputed on them only), or
+        None when no further round is possible (for example a class has too few examples).
+    max_rounds : int
+        The number of rounds, the first included; it stops early when a round flags nothing.
+
+    Returns
+    -------
+    issues : ndarray of bool of shape (n_samples,)
+        A new array: the issues of every round.
+    n_rounds : int
+        The number of rounds that ran, the first included.
+    """
+    issues = np.array(issues, dtype=bool, copy=True)
+    n_rounds = 1
+    while n_rounds < max_rounds:
+        kept = np.flatnonzero(~issues)
+        new = detect_among(kept)
+        if new is None:
+            break
+        n_rounds += 1
+        if not new.any():
+            break
+        issues[kept[new]] = True
+    return issues, n_rounds
+
+
+def training_labels(labels, pred_probs, issues, relabel_margin):
+    """Which examples to train on, with which labels.
+
+    Parameters
+    ----------
+    labels : ndarray of int of shape (n_samples,)
+    pred_probs : ndarray of shape (n_samples, n_classes)
+    issues : ndarray of bool of shape (n_samples,)
+    relabel_margin : float or None
+        None drops every issue. A float relabels to its predicted class (the argmax of
+        ``pred_probs``) each issue whose predicted class is more probable than its given label
+        by at least this margin, and drops the other issues; 0 relabels them all.
+
+    Returns
+    -------
+    indices : ndarray of int
+        The examples to train on, ascending.
+    new_labels : ndarray of int
+        Their labels (given, or predicted for the relabelled ones).
+    relabelled : ndarray of bool of shape (n_samples,)
+        True for the examples whose label is replaced.
+    """
+    relabelled = np.zeros(len(labels), dtype=bool)
+    new_labels = np.array(labels, copy=True)
+    if relabel_margin is not None and issues.any():
+        flagged = np.flatnonzero(issues)
+        rows = pred_probs[flagged]
+        predicted = rows.argmax(axis=1)
+        margin = rows[np.arange(len(flagged)), predicted] - rows[np.arange(len(flagged)),
+                                                                 labels[flagged]]
+        chosen = flagged[margin >= relabel_margin]
+        relabelled[chosen] = True
+        new_labels[chosen] = predicted[margin >= relabel_margin]
+    indices = np.flatnonzero(~issues | relabelled)
+    return indices, new_labels[indices], relabelled

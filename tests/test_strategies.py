@@ -1,0 +1,213 @@
+"""The learning strategies: relabelling, iterated detection, calibrated and ensembled out-of-fold
+probabilities, the presets, and that the recommended preset learns better than the reference's."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.naive_bayes import GaussianNB
+
+from sklearn_noisy import ConfidentLearningClassifier, LabelPruner, NoiseEstimator
+from sklearn_noisy.noise_generation import generate_noisy_labels
+from sklearn_noisy._strategies import (
+    PRESETS,
+    detect_iteratively,
+    resolve_options,
+    temperature_scale,
+    training_labels,
+)
+
+#: 40% noise on a 4-class problem: each class loses labels to the next one (columns: true).
+CYCLIC_NOISE = np.array([[0.6, 0.0, 0.0, 0.3],
+                         [0.4, 0.7, 0.0, 0.0],
+                         [0.0, 0.3, 0.6, 0.0],
+                         [0.0, 0.0, 0.4, 0.7]])
+
+
+def four_classes(seed, n_samples=1200):
+    return make_classification(n_samples=n_samples, n_features=10, n_informative=6,
+                               n_redundant=0, n_classes=4, n_clusters_per_class=1,
+                               class_sep=1.2, random_state=seed)
+
+
+@pytest.fixture(scope="module")
+def noisy_data():
+    X, y = four_classes(0, n_samples=300)
+    return X, generate_noisy_labels(y, CYCLIC_NOISE, random_state=0)
+
+
+def test_the_recommended_preset_beats_the_reference_on_clean_test_labels():
+    # Clean test labels, 4 seeds: on average at least 1.5 points more accurate than the
+    # reference's behaviour (preset='reference'), and never less accurate.
+    gains = []
+    for seed in range(4):
+        X, y = four_classes(seed)
+        X_train, y_train, X_test, y_test = X[:600], y[:600], X[600:], y[600:]
+        noisy = generate_noisy_labels(y_train, CYCLIC_NOISE, random_state=seed)
+        scores = [
+            ConfidentLearningClassifier(LogisticRegression(), preset=preset, random_state=seed)
+            .fit(X_train, noisy).score(X_test, y_test)
+            for preset in ("recommended", "reference")
+        ]
+        gains.append(scores[0] - scores[1])
+    assert np.mean(gains) >= 0.015, gains
+    assert min(gains) >= 0, gains
+
+
+def test_auto_options_follow_the_preset_and_explicit_values_win():
+    assert resolve_options("reference", filter_by="auto", reweight="auto",
+                           detection_rounds="auto", calibration="auto") == PRESETS["reference"]
+    assert resolve_options("recommended", filter_by="both", reweight="auto",
+                           detection_rounds=1, calibration=None) == {
+        "filter_by": "both", "reweight": PRESETS["recommended"]["reweight"],
+        "detection_rounds": 1, "calibration": None}
+
+
+def test_training_labels_relabel_the_issues_above_the_margin_and_drop_the_others():
+    labels = np.array([0, 1, 2, 0, 1])
+    pred_probs = np.array([[0.8, 0.1, 0.1],
+                           [0.7, 0.2, 0.1],    # issue, margin 0.5: relabelled to 0
+                           [0.1, 0.5, 0.4],    # issue, margin 0.1: dropped at 0.3
+                           [0.9, 0.05, 0.05],
+                           [0.1, 0.3, 0.6]])   # not an issue: kept as given
+    issues = np.array([False, True, True, False, False])
+    indices, new_labels, relabelled = training_labels(labels, pred_probs, issues, 0.3)
+    assert_array_equal(indices, [0, 1, 3, 4])
+    assert_array_equal(new_labels, [0, 0, 0, 1])
+    assert_array_equal(relabelled, [False, True, False, False, False])
+    indices, new_labels, _ = training_labels(labels, pred_probs, issues, 0.0)
+    assert_array_equal(indices, [0, 1, 2, 3, 4])
+    assert_array_equal(new_labels, [0, 0, 1, 0, 1])
+    indices, new_labels, relabelled = training_labels(labels, pred_probs, issues, None)
+    assert_array_equal(indices, [0, 3, 4])
+    assert_array_equal(new_labels, [0, 0, 1])
+    assert not relabelled.any()
+    assert_array_equal(labels, [0, 1, 2, 0, 1])  # not modified in place
+
+
+def test_detect_iteratively_flags_among_the_kept_and_stops_when_nothing_is_new():
+    seen = []
+
+    def detect_among(kept):
+        seen.append(kept.copy())
+        return kept == kept.min()  # flag the smallest index still kept
+
+    issues, n_rounds = detect_iteratively(np.array([True, False, False, False]), detect_among, 3)
+    assert_array_equal(issues, [True, True, True, False])
+    assert n_rounds == 3
+    assert_array_equal(seen[0], [1, 2, 3])
+    assert_array_equal(seen[1], [2, 3])
+
+    issues, n_rounds = detect_iteratively(np.zeros(3, bool), lambda kept: np.zeros(3, bool), 5)
+    assert n_rounds == 2 and not issues.any()  # the second round found nothing: stop
+    issues, n_rounds = detect_iteratively(np.ones(2, bool), lambda kept: None, 5)
+    assert n_rounds == 1 and issues.all()  # no round possible
+
+
+def test_temperature_scaling_keeps_the_argmax_and_softens_overconfident_probabilities():
+    rng = np.random.default_rng(0)
+    labels = np.repeat([0, 1, 2], 100)
+    logits = rng.normal(size=(300, 3))
+    logits[np.arange(300), labels] += 1.0
+    overconfident = np.exp(8 * logits)
+    overconfident /= overconfident.sum(axis=1, keepdims=True)
+    calibrated = temperature_scale(overconfident, labels, random_state=0)
+    assert_allclose(calibrated.sum(axis=1), 1)
+    assert_array_equal(calibrated.argmax(axis=1), overconfident.argmax(axis=1))
+    assert calibrated.max(axis=1).mean() < overconfident.max(axis=1).mean() - 0.1
+    assert_array_equal(calibrated, temperature_scale(overconfident, labels, random_state=0))
+
+
+def test_relabelled_issues_are_trained_on_with_their_predicted_class(noisy_data):
+    X, y = noisy_data
+    model = ConfidentLearningClassifier(LogisticRegression(), preset="reference",
+                                        reweight=False, relabel_margin=0.2, random_state=0)
+    model.fit(X, y)
+    assert model.relabelled_.any()
+    assert np.all(model.label_issues_[model.relabelled_])
+    fixed = y.copy()
+    fixed[model.relabelled_] = model.pred_probs_[model.relabelled_].argmax(axis=1)
+    keep = ~model.label_issues_ | model.relabelled_
+    expected = LogisticRegression().fit(X[keep], fixed[keep])
+    assert_allclose(model.estimator_.coef_, expected.coef_)
+
+
+def test_later_rounds_flag_more_and_keep_the_first_rounds_probabilities(noisy_data):
+    X, y = noisy_data
+    first = NoiseEstimator(LogisticRegression(), random_state=0).fit(X, y)
+    model = ConfidentLearningClassifier(LogisticRegression(), preset="reference",
+                                        detection_rounds=3, random_state=0)
+    model.fit(X, y, pred_probs=first.pred_probs_)
+    assert model.n_detection_rounds_ >= 2
+    assert model.label_issues_.sum() > first.label_issues_.sum()
+    assert np.all(model.label_issues_[first.label_issues_])
+    assert_array_equal(model.pred_probs_, first.pred_probs_)
+    assert_array_equal(np.sort(model.ranked_label_issues_), np.flatnonzero(model.label_issues_))
+
+
+def test_fixed_splits_allow_a_single_round(noisy_data):
+    X, y = noisy_data
+    splits = list(StratifiedKFold(3).split(X, y))
+    model = ConfidentLearningClassifier(cv=splits, detection_rounds=3, random_state=0).fit(X, y)
+    assert model.n_detection_rounds_ == 1
+
+
+def test_extra_estimators_average_the_out_of_fold_probabilities(noisy_data):
+    X, y = noisy_data
+    model = ConfidentLearningClassifier(LogisticRegression(), extra_estimators=[GaussianNB()],
+                                        preset="reference", random_state=0).fit(X, y)
+    members = [NoiseEstimator(e, random_state=0).fit(X, y).pred_probs_
+               for e in (LogisticRegression(), GaussianNB())]
+    assert_allclose(model.pred_probs_, np.mean(members, axis=0))
+    assert isinstance(model.estimator_, LogisticRegression)
+
+
+def test_temperature_calibration_applies_to_given_pred_probs(noisy_data):
+    X, y = noisy_data
+    pred_probs = NoiseEstimator(random_state=0).fit(X, y).pred_probs_
+    model = ConfidentLearningClassifier(calibration="temperature", detection_rounds=1,
+                                        random_state=0).fit(X, y, pred_probs=pred_probs)
+    assert_allclose(model.pred_probs_, temperature_scale(pred_probs, y, random_state=0))
+
+
+def test_grid_search_over_the_strategy_options(noisy_data):
+    X, y = noisy_data
+    grid = GridSearchCV(
+        ConfidentLearningClassifier(LogisticRegression(), cv=3, random_state=0),
+        {"preset": ["recommended", "reference"], "relabel_margin": [None, 0.5],
+         "detection_rounds": [1, 2]},
+        cv=3,
+    ).fit(X, y)
+    assert len(grid.cv_results_["params"]) == 8
+    assert grid.best_estimator_.n_detection_rounds_ in (1, 2)
+
+
+def test_label_pruner_returns_corrected_labels_in_the_type_of_y(noisy_data):
+    X, y = noisy_data
+    pruner = LabelPruner(LogisticRegression(), relabel_margin=0.0, random_state=0)
+    X_fixed, y_fixed = pruner.fit_resample(X, y)
+    assert_array_equal(pruner.relabelled_, pruner.label_issues_)
+    assert len(y_fixed) == len(y)  # every issue relabelled, none removed
+    predicted = pruner.pred_probs_.argmax(axis=1)
+    assert_array_equal(y_fixed, np.where(pruner.label_issues_, predicted, y))
+    assert_array_equal(X_fixed, X)
+
+    names = np.array(["a", "b", "c", "d"])
+    series = pd.Series(names[y], index=np.arange(len(y)) * 10)
+    _, y_series = pruner.fit_resample(pd.DataFrame(X), series)
+    assert_array_equal(y_series.to_numpy(), names[y_fixed])
+    assert_array_equal(y_series.index, series.index)
+    assert_array_equal(series.to_numpy(), names[y])  # not modified in place
+
+    _, y_list = pruner.fit_resample(X, y.tolist())
+    assert y_list == y_fixed.tolist()
+    one_vs_all = np.eye(4, dtype=int)[y]
+    _, y_indicator = pruner.fit_resample(X, one_vs_all)
+    assert_array_equal(y_indicator, np.eye(4, dtype=int)[y_fixed])
+
+    dropped = LabelPruner(LogisticRegression(), relabel_margin=None, random_state=0)
+    _, y_kept = dropped.fit_resample(X, y)
+    assert len(y_kept) == len(y) - pruner.label_issues_.sum()

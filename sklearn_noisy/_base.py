@@ -255,13 +255,14 @@ class BaseConfidentLearning(BaseEstimator):
             fit_params=routed.estimator.fit, split_params=routed.splitter.split,
         )
 
-    def _estimate_noise(self, X, y, pred_probs, routed, *, clean_class=None):
+    def _estimate_noise(self, X, y, pred_probs, routed, *, clean_class=None, filter_by=None):
         """Validate the data, then estimate the label noise, touching no attribute of ``self``.
 
         The labels and the predicted probabilities are checked once, then one call of the
         engine computes the confident joint, the label issues and the quality scores.
         ``clean_class`` (a label or None) is a class assumed to have no label errors: its
-        examples are never issues and the noise matrices give it no noise.
+        examples are never issues and the noise matrices give it no noise. ``filter_by``
+        replaces the parameter of the same name (for a subclass that resolves it).
 
         Returns
         -------
@@ -272,8 +273,9 @@ class BaseConfidentLearning(BaseEstimator):
         """
         X, y, y_encoded, classes = self._check_targets(X, y)
         clean = None if clean_class is None else clean_class_index(clean_class, classes)
+        filter_by = self.filter_by if filter_by is None else filter_by
         num_to_remove_per_class = check_num_to_remove_per_class(
-            self.num_to_remove_per_class, self.filter_by, len(classes)
+            self.num_to_remove_per_class, filter_by, len(classes)
         )
         if pred_probs is None:
             pred_probs = self._out_of_fold_pred_probs(X, y_encoded, classes, routed)
@@ -290,7 +292,7 @@ class BaseConfidentLearning(BaseEstimator):
                 )
         result = _engine.confident_learning(
             y_encoded, pred_probs, n_threads=kernel_threads(self.n_jobs, pred_probs),
-            clean_class=clean, filter_by=self.filter_by, frac_noise=self.frac_noise,
+            clean_class=clean, filter_by=filter_by, frac_noise=self.frac_noise,
             num_to_remove_per_class=num_to_remove_per_class,
             min_examples_per_class=self.min_examples_per_class,
             rank_by=self.return_indices_ranked_by,

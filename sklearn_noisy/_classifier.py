@@ -256,13 +256,11 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         options = resolve_options(self.preset, filter_by=self.filter_by, reweight=self.reweight,
                                   detection_rounds=self.detection_rounds,
                                   calibration=self.calibration)
-        # The shared noise estimation reads filter_by from the estimator it runs on.
-        finder = (self if options["filter_by"] == self.filter_by
-                  else clone(self).set_params(filter_by=options["filter_by"]))
         if options["calibration"] is not None or self.extra_estimators:
             pred_probs = self._better_pred_probs(X, y, pred_probs, routed, options)
-        X, y_encoded, noise = finder._estimate_noise(X, y, pred_probs, routed,
-                                                     clean_class=self.pulearning)
+        X, y_encoded, noise = self._estimate_noise(X, y, pred_probs, routed,
+                                                   clean_class=self.pulearning,
+                                                   filter_by=options["filter_by"])
         if options["detection_rounds"] > 1:
             self._detect_again(X, y_encoded, noise, routed, options)
         else:

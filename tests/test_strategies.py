@@ -11,7 +11,6 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.naive_bayes import GaussianNB
 
 from sklearn_noisy import ConfidentLearningClassifier, LabelPruner, NoiseEstimator
-from sklearn_noisy.noise_generation import generate_noisy_labels
 from sklearn_noisy._strategies import (
     PRESETS,
     detect_iteratively,
@@ -19,6 +18,7 @@ from sklearn_noisy._strategies import (
     temperature_scale,
     training_labels,
 )
+from sklearn_noisy.noise_generation import generate_noisy_labels
 
 #: 40% noise on a 4-class problem: each class loses labels to the next one (columns: true).
 CYCLIC_NOISE = np.array([[0.6, 0.0, 0.0, 0.3],

@@ -150,21 +150,22 @@ def check_labels(labels, n_samples, n_classes, *, allow_one_class=False):
             f"labels has {labels.shape[0]} entries but pred_probs has {n_samples} rows; "
             "they must describe the same examples in the same order."
         )
-    if not np.issubdtype(labels.dtype, np.integer):
-        if labels.dtype.kind == "f" and np.all(np.isfinite(labels)) and np.all(labels % 1 == 0):
-            labels = labels.astype(np.intp)
-        else:
-            raise ValueError(
-                f"labels must be integers 0..{n_classes - 1} that index the columns of "
-                f"pred_probs, got dtype {labels.dtype}. Encode other labels with "
-                "sklearn.preprocessing.LabelEncoder."
-            )
-    low, high = labels.min(), labels.max()
+    whole_floats = (labels.dtype.kind == "f" and np.all(np.isfinite(labels))
+                    and np.all(labels % 1 == 0))
+    if labels.dtype.kind not in "iu" and not whole_floats:
+        raise ValueError(
+            f"labels must be integers 0..{n_classes - 1} that index the columns of "
+            f"pred_probs, got dtype {labels.dtype}. Encode other labels with "
+            "sklearn.preprocessing.LabelEncoder."
+        )
+    # The range is checked in the labels' own type, before any conversion could wrap around.
+    low, high = labels.min().item(), labels.max().item()
     if low < 0 or high >= n_classes:
         bad = low if low < 0 else high
         raise ValueError(
             f"labels must be in 0..{n_classes - 1} (one per column of pred_probs), found {bad}."
         )
+    low = int(low)
     labels = np.ascontiguousarray(labels, dtype=np.intp)
     if not allow_one_class and n_samples > 1 and low == high:
         raise ValueError(

@@ -1,5 +1,7 @@
 """Bad input: a ValueError that says what is wrong and how to fix it, and inputs left unchanged."""
 
+import re
+
 import numpy as np
 import pytest
 from sklearn.svm import LinearSVC
@@ -364,6 +366,23 @@ def test_complex_input_is_refused_not_truncated():
 def test_absurd_confident_joints_are_refused(joint):
     assert_rejected(lambda y, p: find_label_issues(y, p, confident_joint=joint), LABELS,
                     PRED_PROBS, match=r"finite, non-negative counts \(at most")
+
+
+@pytest.mark.parametrize("labels", [np.array([0, 1, 2, 0, 1e300]), np.array([0, 1, 2, 0, 2.0**63]),
+                                    np.array([0, 1, 2, 0, 2**64 - 1], dtype=np.uint64)],
+                         ids=["1e300", "2**63", "uint64 max"])
+def test_overflowing_labels_are_named_as_given(labels):
+    expected = re.escape(f"found {labels[-1].item()!r}.")
+    assert_rejected(find_label_issues, labels, PRED_PROBS,
+                    match=rf"labels must be in 0\.\.2 .*{expected}")
+
+
+@pytest.mark.parametrize("value", [2**63, np.uint64(2**64 - 1)])
+def test_overflowing_scalar_counts_are_refused(value):
+    assert_rejected(lambda y, p: find_label_issues(y, p, min_examples_per_class=value),
+                    LABELS, PRED_PROBS, match=r"'min_examples_per_class' parameter")
+    assert_rejected(lambda y, p: compute_confident_joint(y, p, min_diagonal=value),
+                    LABELS, PRED_PROBS, match=r"'min_diagonal' parameter")
 
 
 @pytest.mark.parametrize("count", [np.uint64(2**64 - 1), 2**63 - 1, np.array([2**62] * 3)])

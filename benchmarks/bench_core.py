@@ -10,6 +10,7 @@ See benchmarks/README.md for the columns.
     python benchmarks/bench_core.py                  # the default sizes
     python benchmarks/bench_core.py --imagenet       # adds n=1,281,167, K=1000, float32
     python benchmarks/bench_core.py --phases 1e6x100 # where the time of find_label_issues goes
+    python benchmarks/bench_core.py --workloads hard # only the weak-model problem (see WORKLOADS)
     python benchmarks/bench_core.py --results benchmarks/results/core.json  # also as JSON
 """
 
@@ -53,11 +54,11 @@ WORKLOADS = {
              "confidence_sd": 1.5, "logit_sd": 1.0},
     # A weak model: the argmax agrees with the given label on about 40% of the rows, the
     # probability mass left over is spread over many classes (every pair is confused), and
-    # about a third of the rows are flagged.
+    # about 47% of the rows are flagged.
     "hard": {"noise_rate": 0.3, "model_error": 0.3, "confidence_mean": -0.5,
              "confidence_sd": 1.5, "logit_sd": 1.5},
     # ImageNet-like: about 75% top-1 accuracy, 10% of the labels flipped.
-    "imagenet": {"noise_rate": 0.1, "model_error": 0.2, "confidence_mean": 1.5,
+    "imagenet": {"noise_rate": 0.1, "model_error": 0.25, "confidence_mean": 1.5,
                  "confidence_sd": 2.0, "logit_sd": 1.0},
 }
 # Noise rows are drawn from a pool of this many rows (exponentiated once), so that making

@@ -184,11 +184,7 @@ def compute_confident_joint(
             multiple_confident=multiple_confident, threshold_tolerance=threshold_tolerance,
             min_diagonal=min_diagonal, n_jobs=n_jobs,
         )
-    labels, pred_probs = check_labels_and_pred_probs(
-        labels, pred_probs, n_jobs=n_jobs, allow_one_class=True
-    )
-    if thresholds is not None:
-        thresholds = check_thresholds(thresholds, pred_probs.shape[1])
+    labels, pred_probs, thresholds = _check_with_thresholds(labels, pred_probs, thresholds, n_jobs)
     result = _engine.confident_learning(
         labels, pred_probs, n_threads=kernel_threads(n_jobs, pred_probs), thresholds=thresholds,
         multiple_confident=multiple_confident, threshold_tolerance=threshold_tolerance,
@@ -197,6 +193,16 @@ def compute_confident_joint(
     if return_indices_of_off_diagonals:
         return result.confident_joint, np.flatnonzero(result.off_diagonal)
     return result.confident_joint
+
+
+def _check_with_thresholds(labels, pred_probs, thresholds, n_jobs):
+    """``(labels, pred_probs, thresholds)`` checked together; thresholds may be None."""
+    labels, pred_probs = check_labels_and_pred_probs(
+        labels, pred_probs, n_jobs=n_jobs, allow_one_class=True
+    )
+    if thresholds is not None:
+        thresholds = check_thresholds(thresholds, pred_probs.shape[1])
+    return labels, pred_probs, thresholds
 
 
 @validate_params(
@@ -388,11 +394,7 @@ def estimate_py_and_noise_matrices_from_probabilities(
     array([[2, 1],
            [0, 3]])
     """
-    labels, pred_probs = check_labels_and_pred_probs(
-        labels, pred_probs, n_jobs=n_jobs, allow_one_class=True
-    )
-    if thresholds is not None:
-        thresholds = check_thresholds(thresholds, pred_probs.shape[1])
+    labels, pred_probs, thresholds = _check_with_thresholds(labels, pred_probs, thresholds, n_jobs)
     result = _engine.confident_learning(
         labels, pred_probs, n_threads=kernel_threads(n_jobs, pred_probs), thresholds=thresholds,
         calibrate=calibrate,

@@ -14,17 +14,21 @@ one line on stderr; an ``--out`` or ``--plot`` file is written whole or not at a
 import argparse
 import csv
 import importlib.util
+import json
 import os
+import shlex
 import sys
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-from joblib import cpu_count
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from joblib import Parallel, cpu_count, delayed
+from sklearn.base import clone
+from sklearn.utils import _safe_indexing
 
 from . import _cv
+from ._tables import not_utf8, read_table, split_table, table_model
 from ._validation import FILTER_BY, RANK_BY, check_labels, check_pred_probs
 from ._version import __version__
 from .count import estimate_py_and_noise_matrices_from_probabilities
@@ -32,8 +36,6 @@ from .filter import find_label_issues
 from .rank import get_label_quality_scores
 
 PROG = "sklearn-noisy"
-#: Cells read as missing values in a ``--data`` table (compared in lower case).
-MISSING = frozenset({"", "na", "n/a", "nan", "null", "none"})
 MODELS = ("logreg", "hgb")
 
 
@@ -62,26 +64,13 @@ def _shortened(text, limit=300):
     return text if len(text) <= limit else f"{text[:200]} [...] {text[-80:]}"
 
 
-def _not_utf8(path):
-    """The error for a file that is not UTF-8, naming its first line that cannot be decoded."""
-    with open(path, "rb") as f:
-        for number, line in enumerate(f, start=1):
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                byte = exc.object[exc.start:exc.start + 1]
-                return ValueError(f"{path} is not UTF-8 text: line {number} holds the byte "
-                                  f"{byte!r}; save the file as UTF-8 (or ASCII).")
-    return ValueError(f"{path} is not UTF-8 text; save the file as UTF-8 (or ASCII).")
-
-
 @contextmanager
 def _reading(path):
     """Name ``path`` in the ValueError a reader raises."""
     try:
         yield
     except UnicodeDecodeError:
-        raise _not_utf8(path) from None
+        raise not_utf8(path) from None
     except ValueError as exc:
         raise ValueError(f"{path}: {_shortened(str(exc))}") from None
 
@@ -109,7 +98,7 @@ def _csv_rows(path):
                 if any(cell.strip() for cell in row):
                     yield row
         except UnicodeDecodeError:
-            raise _not_utf8(path) from None
+            raise not_utf8(path) from None
         except csv.Error as exc:
             if "field limit" in str(exc):
                 raise ValueError(
@@ -275,145 +264,63 @@ def encode_labels(labels, n_classes=None, class_names=None):
     return codes.astype(np.intp), [str(c) for c in classes]
 
 
-def read_table(path, target):
-    """A CSV table with a header row: returns ``(X, y, numeric, categorical)``.
-
-    ``X`` is an object array: floats (NaN when missing) in the numeric columns, strings (NaN when
-    missing) in the others; ``numeric`` and ``categorical`` are their positions in ``X``.
-    """
-    names, rows = _read_csv_rows(path, header=True)
-    if target not in names:
-        raise ValueError(f"{path} has no column {target!r}; its columns are "
-                         f"{', '.join(names)}. Name the label column with --target.")
-    for line, row in enumerate(rows, start=2):
-        if len(row) != len(names):
-            raise ValueError(f"{path}: line {line} has {len(row)} fields but the header has "
-                             f"{len(names)}.")
-    if not rows:
-        raise ValueError(f"{path} has a header but no rows.")
-    if len(names) < 2:
-        raise ValueError(f"{path} has no feature columns besides {target!r}.")
-    columns = [np.array(col, dtype=object) for col in zip(*rows)]
-    y = columns.pop(names.index(target))
-    missing_y = [i for i, v in enumerate(y) if v.strip().lower() in MISSING]
-    if missing_y:
-        raise ValueError(f"{path}: line {missing_y[0] + 2} has no value in the target column "
-                         f"{target!r}; drop or fill the {len(missing_y)} such row(s).")
-    X = np.empty((len(rows), len(columns)), dtype=object)
-    numeric, categorical = [], []
-    for j, column in enumerate(columns):
-        missing = np.array([v.strip().lower() in MISSING for v in column])
-        present = column[~missing]
-        if all(_is_number(v) for v in present):
-            X[:, j] = [np.nan if m else float(v) for v, m in zip(column, missing)]
-            numeric.append(j)
-        else:
-            X[:, j] = [np.nan if m else v.strip() for v, m in zip(column, missing)]
-            categorical.append(j)
-    return X, _as_numbers_if_possible(np.array([v.strip() for v in y], dtype=str)), numeric, \
-        categorical
-
-
 # --------------------------------------------------------------------------------------------
 # Cross-validation with a progress bar
 # --------------------------------------------------------------------------------------------
 
-class ProgressBar:
-    """A one-line progress bar, ``label [#####.....] done/total unit``, redrawn in place."""
-
-    def __init__(self, total, *, stream, label="cross-validation", unit="folds", width=30):
-        self.total, self.stream, self.label, self.unit, self.width = (
-            total, stream, label, unit, width)
-        self.done = 0
-        self._draw()
-
-    def advance(self):
-        self.done += 1
-        self._draw()
-
-    def close(self):
-        """End the line, so that whatever is written next starts on its own."""
-        self.stream.write("\n")
-        self.stream.flush()
-
-    def _draw(self):
-        filled = self.width * self.done // self.total
-        bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total} {self.unit}")
-        self.stream.flush()
+#: Below this many rows a model is fitted on one thread: its BLAS and OpenMP threads would not
+#: help, and on a busy machine their waiting threads spin (hgb took 30 times longer on 300 rows).
+SMALL_TABLE = 20_000
 
 
-class _ReportingClassifier(ClassifierMixin, BaseEstimator):
-    """A classifier that calls ``on_fold_done()`` after each ``predict_proba``.
-
-    Inside cross-validation that is once per fold. ``on_fold_done`` must be a plain function:
-    ``clone`` deep-copies parameters, and a function survives a deep copy as itself (a bound
-    method would drag a copy of its object, and of the terminal it writes to, along).
-    """
-
-    def __init__(self, estimator, on_fold_done):
-        self.estimator = estimator
-        self.on_fold_done = on_fold_done
-
-    def fit(self, X, y, **fit_params):
-        self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
-        self.classes_ = self.estimator_.classes_
-        return self
-
-    def predict(self, X):
-        return self.estimator_.predict(X)
-
-    def predict_proba(self, X):
-        proba = self.estimator_.predict_proba(X)
-        self.on_fold_done()
-        return proba
+def _progress_bar(total, args):
+    """A tqdm bar on stderr when it is a terminal, tqdm is installed and not ``--quiet``."""
+    if args.quiet or not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, desc="cross-validation", unit="fold", file=sys.stderr)
 
 
-def _show_progress(args):
-    return not args.quiet and sys.stderr.isatty()
+def _fit_predict_proba(estimator, X, y, train, test, threads):
+    """One fold: ``(test, predict_proba on test)`` of a clone of ``estimator`` fitted on train."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=threads):
+        model = clone(estimator).fit(_safe_indexing(X, train), y[train])
+        return test, model.predict_proba(_safe_indexing(X, test))
 
 
 def cross_validated_pred_probs(X, codes, class_names, clf, args, source):
-    """Out-of-fold ``pred_probs`` of ``clf``, with a progress bar when stderr is a terminal."""
+    """Out-of-fold ``pred_probs`` of ``clf``, with a progress bar when stderr is a terminal.
+
+    The folds are fitted by joblib (``--n-jobs`` at a time) and collected as each one ends, so
+    the bar advances whether they run here or in worker processes.
+    """
     splitter = _cv.make_splitter(args.cv, codes, args.random_state)
     try:
         _cv.check_folds(codes, splitter, class_names, hint=f" (--cv {args.cv})")
     except ValueError as error:
         raise ValueError(f"{source}: {error}") from None
-    # A worker process could not redraw our bar, so it is shown only when folds run here.
-    bar = None
-    if _show_progress(args) and args.n_jobs in (None, 1):
-        bar = ProgressBar(args.cv, stream=sys.stderr)
-        clf = _ReportingClassifier(clf, lambda: bar.advance())
+    # check_folds leaves an example of every class in every training set, so each fold's
+    # predict_proba has one column per class, in order.
+    threads = 1 if len(codes) < SMALL_TABLE else None
+    folds = (delayed(_fit_predict_proba)(clf, X, codes, train, test, threads)
+             for train, test in splitter.split(X, codes))
+    pred_probs = np.empty((len(codes), len(class_names)))
+    bar = _progress_bar(args.cv, args)
     try:
-        return _cv.out_of_fold_pred_probs(clf, X, codes, splitter, n_jobs=args.n_jobs)
+        for test, proba in Parallel(n_jobs=_cv.fold_workers(args.n_jobs),
+                                    return_as="generator_unordered")(folds):
+            pred_probs[test] = proba
+            if bar is not None:
+                bar.update()
     finally:
         if bar is not None:
             bar.close()
-
-
-def _table_model(name, numeric, categorical, random_state):
-    from sklearn.compose import ColumnTransformer
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.impute import SimpleImputer
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
-    preprocess = ColumnTransformer(
-        [
-            ("numeric", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()),
-             numeric),
-            ("categorical", make_pipeline(SimpleImputer(strategy="most_frequent"),
-                                          OneHotEncoder(handle_unknown="ignore")), categorical),
-        ],
-        # HistGradientBoostingClassifier needs a dense matrix.
-        sparse_threshold=0.3 if name == "logreg" else 0.0,
-    )
-    if name == "logreg":
-        model = _cv.default_estimator()
-    else:
-        model = HistGradientBoostingClassifier(random_state=random_state)
-    return make_pipeline(preprocess, model)
+    return pred_probs
 
 
 # --------------------------------------------------------------------------------------------
@@ -448,31 +355,57 @@ def _header_hint(args, extra_labels, labels_header, pred_probs_header):
 
 @dataclass
 class Inputs:
-    """Checked labels (column indices), their class names and out-of-sample ``pred_probs``."""
+    """Checked labels (column indices), their class names and out-of-sample ``pred_probs``.
+
+    ``table`` is the :class:`~sklearn_noisy._tables.Table` of ``--data``, else None.
+    """
 
     labels: np.ndarray
     class_names: list
     pred_probs: np.ndarray
+    table: object = None
+
+
+#: Options that only a ``--data`` table gives a meaning to.
+TABLE_OPTIONS = ("target", "id_column", "drop", "with_features", "image_shape")
+
+
+def _check_image_shape(table, shape, source):
+    n_features = table.X.shape[1]
+    if shape is not None and (table.categorical or shape[0] * shape[1] != n_features):
+        raise ValueError(f"--image-shape {shape[0]}x{shape[1]} needs {shape[0] * shape[1]} "
+                         f"numeric feature columns, but {source} has {n_features} feature "
+                         f"column(s), {len(table.categorical)} of them not numeric.")
+
+
+def _load_table(args):
+    if args.labels is not None or args.pred_probs is not None:
+        raise ValueError("give either --data with --target, or --labels with --pred-probs, "
+                         "not both.")
+    if args.target is None:
+        raise ValueError("--data needs --target COLUMN, the column holding the labels.")
+    table = split_table(read_table(args.data), args.data, args.target,
+                        id_column=args.id_column, drop=args.drop or ())
+    _check_image_shape(table, getattr(args, "image_shape", None), args.data)
+    # The model's columns are the sorted classes, whatever their values.
+    classes, codes = np.unique(table.y, return_inverse=True)
+    class_names = [str(c) for c in classes]
+    if len(class_names) < 2:
+        raise ValueError(f"{args.data}: column {args.target!r} holds a single class; finding "
+                         "label issues needs at least two.")
+    model = table_model(args.model, table.X, table.categorical, args.random_state)
+    pred_probs = cross_validated_pred_probs(table.X, codes, class_names, model, args, args.data)
+    return Inputs(codes, class_names, pred_probs, table)
 
 
 def load_inputs(args):
     """The labels and ``pred_probs`` the user gave, or computed from ``--data``."""
     if args.data is not None:
-        if args.labels is not None or args.pred_probs is not None:
-            raise ValueError("give either --data with --target, or --labels with --pred-probs, "
-                             "not both.")
-        if args.target is None:
-            raise ValueError("--data needs --target COLUMN, the column holding the labels.")
-        X, y, numeric, categorical = read_table(args.data, args.target)
-        # The model's columns are the sorted classes, whatever their values.
-        classes, codes = np.unique(y, return_inverse=True)
-        class_names = [str(c) for c in classes]
-        if len(class_names) < 2:
-            raise ValueError(f"{args.data}: column {args.target!r} holds a single class; finding "
-                             "label issues needs at least two.")
-        model = _table_model(args.model, numeric, categorical, args.random_state)
-        pred_probs = cross_validated_pred_probs(X, codes, class_names, model, args, args.data)
-        return Inputs(codes, class_names, pred_probs)
+        return _load_table(args)
+    for name in TABLE_OPTIONS:
+        if getattr(args, name, None):
+            raise ValueError(f"--{name.replace('_', '-')} applies to a table: pass --data "
+                             "TABLE.csv --target COLUMN.")
     if args.labels is None or args.pred_probs is None:
         raise ValueError("pass --labels FILE and --pred-probs FILE, or --data TABLE.csv "
                          "--target COLUMN.")
@@ -523,7 +456,7 @@ def _check_output_folder(path, option="--out"):
         raise ValueError(f"cannot write {path}: no permission to create files in {folder}.")
 
 
-def write_atomically(path, write, *, binary=False):
+def write_atomically(path, write, *, binary=False, encoding="utf-8"):
     """Call ``write(file)`` on a temporary file beside ``path``, then move it into place.
 
     On any error the temporary file is removed and ``path`` is left as it was.
@@ -531,7 +464,8 @@ def write_atomically(path, write, *, binary=False):
     folder, name = os.path.split(os.path.abspath(path))
     temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     try:
-        with (open(temporary, "wb") if binary else open(temporary, "w", newline="")) as f:
+        with (open(temporary, "wb") if binary else
+              open(temporary, "w", newline="", encoding=encoding)) as f:
             write(f)
         os.replace(temporary, path)
     except BaseException as exc:
@@ -575,40 +509,146 @@ def _percent(part, whole):
 # Subcommands
 # --------------------------------------------------------------------------------------------
 
-def _issue_rows(inputs, ranked, rank_by, n_jobs):
-    """``(row, given label, suggested label, quality)`` for each ranked issue."""
-    scores = get_label_quality_scores(inputs.labels, inputs.pred_probs, method=rank_by,
-                                      n_jobs=n_jobs)
-    suggested = np.asarray(inputs.pred_probs[ranked]).argmax(axis=1)
+def _plain(values):
+    """Values of a pandas Series or array as Python objects, None where missing."""
+    values = np.asarray(values, dtype=object)
+    missing = [v is None or (isinstance(v, float) and np.isnan(v)) or str(v) in ("NaT", "<NA>")
+               for v in values]
+    return [None if m else (v.item() if isinstance(v, np.generic) else v)
+            for v, m in zip(values, missing)]
+
+
+def _free_name(name, taken):
+    """``name``, or ``name (table)`` if one of our columns already has it."""
+    name = str(name)
+    while name in taken:
+        name += " (table)"
+    taken.add(name)
+    return name
+
+
+def issue_table(inputs, ranked, scores, *, with_features=False):
+    """The issues as ``(columns, rows)``: row, the id column (if any), given and suggested label,
+    label quality, then (``with_features``) every other column of the table as read."""
     names = inputs.class_names
-    return [(int(i), names[inputs.labels[i]], names[s], f"{float(scores[i]):.6g}")
-            for i, s in zip(ranked, suggested)]
+    suggested = np.asarray(inputs.pred_probs[ranked]).argmax(axis=1)
+    columns = ["row", "given_label", "suggested_label", "label_quality"]
+    rows = [[int(i), names[inputs.labels[i]], names[k], float(f"{scores[i]:.6g}")]
+            for i, k in zip(ranked, suggested)]
+    table = inputs.table
+    if table is None:
+        return columns, rows
+    taken = set(columns)
+    if table.ids is not None:
+        columns.insert(1, _free_name(table.ids.name, taken))
+        for row, value in zip(rows, _plain(table.ids.iloc[ranked])):
+            row.insert(1, value)
+    if with_features:
+        others = [c for c in table.frame.columns if c not in (table.target, table.ids_name)]
+        columns += [_free_name(c, taken) for c in others]
+        flagged = table.frame.iloc[ranked]
+        values = zip(*(_plain(flagged[c]) for c in others)) if others else []
+        for row, extra in zip(rows, values):
+            row.extend(extra)
+    return columns, rows
+
+
+#: Headers of the printed issues, after any id column.
+PRINTED = ["row", "given label", "suggested label", "label quality"]
+
+
+def _output_format(args):
+    if args.format is not None:
+        return args.format
+    return "json" if args.out.lower().endswith(".json") else "csv"
+
+
+def write_issues(path, fmt, columns, rows):
+    """Write the issues as CSV (a header row) or JSON (a list of objects, null when missing)."""
+    if fmt == "json":
+        records = [dict(zip(columns, row)) for row in rows]
+        write_atomically(path, lambda f: json.dump(records, f, indent=1, default=str,
+                                                   allow_nan=False))
+    else:
+        write_atomically(path, lambda f: csv.writer(f).writerows([columns] + rows))
 
 
 def find_issues_command(args):
     """``find-issues``: print the top issues, write all of them to ``--out``."""
     _check_output_folder(args.out)
+    _check_report_path(args.report)
     inputs = load_inputs(args)
     ranked = find_label_issues(inputs.labels, inputs.pred_probs, filter_by=args.filter_by,
                                return_indices_ranked_by=args.rank_by, n_jobs=args.n_jobs)
-    rows = _issue_rows(inputs, ranked, args.rank_by, args.n_jobs)
+    scores = get_label_quality_scores(inputs.labels, inputs.pred_probs, method=args.rank_by,
+                                      n_jobs=args.n_jobs)
+    columns, rows = issue_table(inputs, ranked, scores, with_features=args.with_features)
     n = len(inputs.labels)
     shown = rows[:args.top]
     print(f"Found {len(rows)} label issue{'s' if len(rows) != 1 else ''} among {n} examples "
           f"({_percent(len(rows), n)}){', most likely first:' if shown else '.'}")
     if shown:
-        print(format_table(["row", "given label", "suggested label", "label quality"], shown))
+        width = len(PRINTED) + (inputs.table is not None and inputs.table.ids is not None)
+        print(format_table(columns[:width - 3] + PRINTED[1:], [row[:width] for row in shown]))
         if len(rows) > len(shown):
             print(f"... {len(rows) - len(shown)} more" + (" in " + args.out if args.out else
                                                           "; write them all with --out FILE.csv"))
     if args.out is not None:
-        def write(f):
-            writer = csv.writer(f)
-            writer.writerow(["row", "given_label", "suggested_label", "label_quality"])
-            writer.writerows(rows)
-        write_atomically(args.out, write)
+        write_issues(args.out, _output_format(args), columns, rows)
         print(f"Wrote {len(rows)} issues to {args.out}.")
+    if args.report is not None:
+        top = ranked[:REPORT_TOP]
+        columns, rows = issue_table(inputs, top, scores, with_features=True)
+        # The id column (if any) and the table's columns, not the four of every issue.
+        n_ids = int(inputs.table is not None and inputs.table.ids is not None)
+        keep = [*range(1, 1 + n_ids), *range(len(PRINTED) + n_ids, len(columns))]
+        images = None
+        if args.image_shape is not None:
+            images = inputs.table.X.to_numpy(dtype=np.float64)[top].reshape(-1, *args.image_shape)
+        _write_report(args, inputs, ranked, scores, columns=[columns[j] for j in keep],
+                      rows=[[row[j] for j in keep] for row in rows], images=images)
     return 0
+
+
+#: Issues shown in an HTML report.
+REPORT_TOP = 25
+
+
+def _check_report_path(path):
+    if path is None:
+        return
+    _check_output_folder(path, "--report")
+    if not path.lower().endswith((".html", ".htm")):
+        raise ValueError(f"cannot write the report to {path}: use a .html file name.")
+    if importlib.util.find_spec("matplotlib") is None:
+        raise ValueError("--report draws its figures with matplotlib, which is not installed: "
+                         "pip install 'sklearn-noisy[cli]'")
+
+
+def _inputs_details(args):
+    """Where the labels and probabilities came from, for the report's summary."""
+    if getattr(args, "data", None) is None:
+        return {"labels": args.labels, "predicted probabilities": args.pred_probs}
+    model = {"logreg": "LogisticRegression", "hgb": "HistGradientBoostingClassifier"}[args.model]
+    return {"table": args.data, "target column": args.target,
+            "model": f"{model} (--model {args.model}), out-of-fold probabilities of {args.cv}-fold "
+                     f"cross-validation, random_state={args.random_state}"}
+
+
+def _write_report(args, inputs, ranked, scores, *, columns=(), rows=(), images=None,
+                  details=None, source=None):
+    from ._report import ReportData, build_report
+
+    data = ReportData(
+        labels=inputs.labels, pred_probs=inputs.pred_probs, class_names=inputs.class_names,
+        ranked=ranked, scores=scores, source=source or getattr(args, 'data', None) or args.labels,
+        command=shlex.join([PROG, *args.argv]), version=__version__,
+        filter_by=getattr(args, "filter_by", "prune_by_noise_rate"),
+        rank_by=getattr(args, "rank_by", "self_confidence"), columns=list(columns), rows=list(rows), images=images,
+        details=details if details is not None else _inputs_details(args))
+    html = build_report(data, n_top=REPORT_TOP)
+    write_atomically(args.report, lambda f: f.write(html))
+    print(f"Wrote the report to {args.report}.")
 
 
 def _plot_noise_matrix(noise_matrix, class_names, path):
@@ -669,11 +709,11 @@ def demo_command(args):
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
-    from threadpoolctl import threadpool_limits
 
     from .datasets import load_noisy_digits
 
     _check_plot_path(args.plot)
+    _check_report_path(args.report)
     X, true_labels, labels, _ = load_noisy_digits(noise=args.noise,
                                                   random_state=args.random_state)
     if args.quick:
@@ -683,11 +723,8 @@ def demo_command(args):
           f"({_percent(is_error.sum(), len(labels))}) flipped with a random class-conditional "
           f"noise matrix (--noise {args.noise}, --random-state {args.random_state}).")
     clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
-    # Digits are too small for threaded BLAS to help; on a busy machine its threads spin and
-    # made this step 50 times slower.
-    with threadpool_limits(limits=1, user_api="blas"):
-        pred_probs = cross_validated_pred_probs(X, labels, [str(k) for k in range(10)], clf,
-                                                args, "digits")
+    pred_probs = cross_validated_pred_probs(X, labels, [str(k) for k in range(10)], clf, args,
+                                            "digits")
     ranked = find_label_issues(labels, pred_probs, return_indices_ranked_by="self_confidence",
                                n_jobs=args.n_jobs)
     found = int(is_error[ranked].sum())
@@ -704,6 +741,19 @@ def demo_command(args):
     if args.plot:
         _plot_digits(X[top].reshape(-1, 8, 8), [r[:4] for r in rows], args.plot)
         print(f"Wrote the flagged digits to {args.plot}.")
+    if args.report:
+        report_top = ranked[:REPORT_TOP]
+        scores = get_label_quality_scores(labels, pred_probs, n_jobs=args.n_jobs)
+        _write_report(
+            args, Inputs(labels, [str(k) for k in range(10)], pred_probs), ranked, scores,
+            columns=["true label", "real error"],
+            rows=[[int(true_labels[i]), "yes" if is_error[i] else "no"] for i in report_top],
+            images=X[report_top].reshape(-1, 8, 8), source="the digits (noisy labels)",
+            details={"data": f"scikit-learn's digits, {is_error.sum()} labels flipped at random "
+                             f"(--noise {args.noise}, --random-state {args.random_state}); "
+                             f"precision {precision:.2f}, recall {recall:.2f}",
+                     "model": "StandardScaler + LogisticRegression, out-of-fold probabilities "
+                              f"of {args.cv}-fold cross-validation"})
     print(f"On your data: {PROG} find-issues --labels LABELS.csv --pred-probs PRED_PROBS.npy, "
           "or --data TABLE.csv --target COLUMN")
     return 0
@@ -746,6 +796,13 @@ _positive_int, _non_negative_int = _int_at_least(1), _int_at_least(0)
 def _n_jobs(text):
     # More workers than cores would not run any faster, and a huge count could not even start.
     return min(_positive_int(text), cpu_count())
+
+
+def _image_shape(text):
+    height, _, width = text.lower().partition("x")
+    if not (height.isdigit() and width.isdigit() and int(height) > 0 and int(width) > 0):
+        raise argparse.ArgumentTypeError(f"expected HEIGHTxWIDTH such as 8x8, got {text!r}")
+    return int(height), int(width)
 
 
 def _fraction(text):
@@ -792,11 +849,17 @@ def _input_options():
     group.add_argument("--pred-probs-header", action=argparse.BooleanOptionalAction,
                        default=None,
                        help="the same for the --pred-probs CSV only; overrides --header")
-    table = parent.add_argument_group("or input: a table of features and labels")
-    table.add_argument("--data", metavar="TABLE.csv",
-                       help="CSV with a header row; out-of-fold probabilities are computed by "
-                            "cross-validation")
+    table = parent.add_argument_group("or input: a table of features and labels (needs pandas)")
+    table.add_argument("--data", metavar="TABLE",
+                       help="a .csv or .tsv file with a header row (delimiter detected; may be "
+                            "compressed, e.g. .csv.gz) or a .parquet file; out-of-fold "
+                            "probabilities are computed by cross-validation")
     table.add_argument("--target", metavar="COLUMN", help="the column of --data holding the labels")
+    table.add_argument("--id-column", metavar="COLUMN",
+                       help="a column naming each row: kept out of the features, written with "
+                            "the issues")
+    table.add_argument("--drop", nargs="+", metavar="COLUMN",
+                       help="columns left out of the features")
     table.add_argument("--model", choices=MODELS, default="logreg",
                        help="logreg: LogisticRegression, hgb: HistGradientBoostingClassifier "
                             "(default logreg)")
@@ -823,9 +886,18 @@ def build_parser():
                            "(default self_confidence)")
     find.add_argument("--top", type=_non_negative_int, default=10, metavar="N",
                       help="issues printed (default 10)")
-    find.add_argument("--out", metavar="FILE.csv",
-                      help="write every issue: row (0-based), given_label, suggested_label, "
-                           "label_quality")
+    find.add_argument("--out", metavar="FILE",
+                      help="write every issue: row (0-based), the --id-column, given_label, "
+                           "suggested_label, label_quality")
+    find.add_argument("--format", choices=("csv", "json"), default=None,
+                      help="of --out (default: json for a .json file name, else csv)")
+    find.add_argument("--with-features", action="store_true",
+                      help="--out also holds the other columns of each flagged row of --data")
+    find.add_argument("--report", metavar="FILE.html",
+                      help="write a self-contained HTML report with figures (needs matplotlib)")
+    find.add_argument("--image-shape", type=_image_shape, metavar="HxW",
+                      help="the features of --data are the pixels of HxW images, shown in the "
+                           "report (e.g. 8x8)")
     find.set_defaults(run=find_issues_command)
 
     noise = commands.add_parser(
@@ -844,6 +916,8 @@ def build_parser():
     demo.add_argument("--top", type=_non_negative_int, default=10, metavar="N",
                       help="issues printed (default 10)")
     demo.add_argument("--plot", metavar="FILE.png", help="draw the top flagged digits")
+    demo.add_argument("--report", metavar="FILE.html",
+                      help="write a self-contained HTML report with figures (needs matplotlib)")
     demo.add_argument("--quick", action="store_true", help="use the first 500 digits only")
     demo.set_defaults(run=demo_command)
     return parser
@@ -885,6 +959,7 @@ def main(argv=None):
     >>> folder.cleanup()
     """
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     with warnings.catch_warnings():
         warnings.showwarning = _one_line_warning
         try:

@@ -26,7 +26,7 @@ h2 { font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; font-size: 0.9em; }
 th, td { padding: 0.25em 0.7em; border-bottom: 1px solid #e4e4e4; text-align: left;
          vertical-align: middle; }
-th { background: #f4f4f4; }
+th { background: #f4f4f4; white-space: nowrap; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
 table.summary th { width: 16em; }
 .figures { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }
@@ -92,13 +92,14 @@ def _noise_matrix_figure(noise_matrix, class_names):
     size = 2.5 + 0.4 * len(class_names)
     figure = Figure(figsize=(size + 1, size))
     NoiseMatrixDisplay(noise_matrix, display_labels=class_names).plot(
-        ax=figure.subplots(), include_values=len(class_names) <= 12,
+        ax=figure.subplots(), include_values=len(class_names) <= 12, values_format=".2f",
         xticks_rotation="vertical" if max(map(len, class_names)) > 3 else "horizontal")
     return figure
 
 
 def _per_class_figure(labels, issues, class_names):
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     n_classes = len(class_names)
     given = np.bincount(labels, minlength=n_classes)
@@ -112,6 +113,7 @@ def _per_class_figure(labels, issues, class_names):
     ax.set_yticks(positions, class_names)
     ax.set_ylim(n_classes - 0.5, -0.5)
     ax.set_xlim(0, 1.3 * max(flagged.max(initial=0), 1))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("label issues among the examples given this label")
     ax.set_title("Issues per given label")
     ax.spines[["top", "right"]].set_visible(False)
@@ -133,10 +135,10 @@ def _summary(data, noise_rate):
     n_issues = len(data.ranked)
     items = [("examples (n)", f"{n:,}"), ("classes (K)", str(n_classes)),
              ("label issues found", f"{n_issues:,} ({100 * n_issues / n:.1f}%)"),
-             ("estimated noise rate", f"{100 * noise_rate:.1f}% of the given labels are wrong "
-                                      "(1 - trace of the estimated joint)"),
-             ("method", f"confident learning, filter_by={data.filter_by}, "
-                        f"ranked by {data.rank_by}")]
+             ("estimated noise rate", (f"{100 * noise_rate:.1f}% of the given labels are "
+                                       "wrong (1 - trace of the estimated joint)")),
+             ("method", (f"confident learning, filter_by={data.filter_by}, "
+                         f"ranked by {data.rank_by}"))]
     items += list(data.details.items())
     rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in items)
     return f'<table class="summary">{rows}</table>'
@@ -177,7 +179,14 @@ def build_report(data, *, n_top=25):
     heatmap = _png(_noise_matrix_figure(noise_matrix, names))
     per_class = _png(_per_class_figure(data.labels, data.ranked, names))
     shown = min(n_top, len(data.ranked))
-    issues = (_issues_table(data, n_top) if shown else "<p>No label issues were found.</p>")
+    if shown:
+        heading = f"The {shown} most likely label errors" if shown > 1 else "The one label issue"
+        issues = f"""<h2>{heading}</h2>
+<p>Most likely wrong first. The label quality score is between 0 and 1; lower is more
+suspicious. The suggested label is the model's most probable class. Rows are numbered from 0.</p>
+{_issues_table(data, n_top)}"""
+    else:
+        issues = "<h2>Label issues</h2>\n<p>No label issues were found.</p>"
     title = f"Label issues in {data.source}"
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -205,9 +214,6 @@ whose true label is j ended up; off the diagonal are the label errors.</figcapti
 </div>
 </section>
 <section id="issues">
-<h2>The {shown} most likely label errors</h2>
-<p>Most likely wrong first. The label quality score is between 0 and 1; lower is more
-suspicious. The suggested label is the model's most probable class. Rows are numbered from 0.</p>
 {issues}
 </section>
 </main>

@@ -641,10 +641,12 @@ def _write_report(args, inputs, ranked, scores, *, columns=(), rows=(), images=N
 
     data = ReportData(
         labels=inputs.labels, pred_probs=inputs.pred_probs, class_names=inputs.class_names,
-        ranked=ranked, scores=scores, source=source or getattr(args, 'data', None) or args.labels,
+        ranked=ranked, scores=scores,
+        source=source or getattr(args, "data", None) or args.labels,
         command=shlex.join([PROG, *args.argv]), version=__version__,
         filter_by=getattr(args, "filter_by", "prune_by_noise_rate"),
-        rank_by=getattr(args, "rank_by", "self_confidence"), columns=list(columns), rows=list(rows), images=images,
+        rank_by=getattr(args, "rank_by", "self_confidence"), columns=list(columns),
+        rows=list(rows), images=images,
         details=details if details is not None else _inputs_details(args))
     html = build_report(data, n_top=REPORT_TOP)
     write_atomically(args.report, lambda f: f.write(html))

@@ -9,6 +9,8 @@ Two kinds of data:
   builds the arrays, so a failure is reproduced from the printed draws.
 """
 
+import subprocess
+
 import numpy as np
 import pytest
 from hypothesis import strategies as st
@@ -167,3 +169,17 @@ def ties_within_classes(labels, pred_probs):
 def tie_checker():
     """``ties_within_classes`` as a fixture."""
     return ties_within_classes
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch, capsys):
+    """``here(*args)`` runs ``main(args)`` in ``tmp_path``; returns a CompletedProcess-like."""
+    from sklearn_noisy import cli
+
+    monkeypatch.chdir(tmp_path)
+
+    def run_main(*args):
+        status = cli.main(list(map(str, args)))
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, status, out, err)
+    return run_main

@@ -1,7 +1,6 @@
 """The ``sklearn-noisy`` command line, driven as a user would: a subprocess and files on disk."""
 
 import csv
-import io
 import os
 import subprocess
 import sys
@@ -327,18 +326,6 @@ def test_demo_finds_injected_errors_and_reports_them_against_the_truth(tmp_path)
 
 # --- awkward files ------------------------------------------------------------------------------
 # These run the command line in this process (``cli.main``), which is quicker than a subprocess.
-
-
-@pytest.fixture
-def here(tmp_path, monkeypatch, capsys):
-    """``here(*args)`` runs ``main(args)`` in ``tmp_path``; returns a CompletedProcess-like."""
-    monkeypatch.chdir(tmp_path)
-
-    def run_main(*args):
-        status = cli.main(list(map(str, args)))
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(args, status, out, err)
-    return run_main
 
 
 def test_a_header_on_one_file_only_is_expressible(tmp_path, here):

@@ -22,7 +22,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, validate_params
 
-from . import _engine
+from . import _engine, _latent
 from ._threads import kernel_threads
 from ._validation import (
     FIND_LABEL_ISSUES_PARAMETERS,
@@ -219,6 +219,182 @@ def compute_confident_joint(labels, pred_probs, *, thresholds=None, calibrate=Tr
     if return_indices_of_off_diagonals:
         return confident_joint, [np.flatnonzero(r.off_diagonal) for r in results]
     return confident_joint
+
+
+@validate_params(
+    {"labels": ["array-like"], "pred_probs": PRED_PROBS}, prefer_skip_nested_validation=True
+)
+def get_confident_thresholds(labels, pred_probs):
+    """Per-class thresholds of each class's one-vs-rest problem.
+
+    Parameters
+    ----------
+    labels : list of list of int, or array-like of shape (n_samples, K)
+        The given classes of each example.
+    pred_probs : array-like of shape (n_samples, K)
+        Out-of-sample probability of each class, independently.
+
+    Returns
+    -------
+    thresholds : ndarray of shape (K, 2)
+        ``thresholds[k]`` holds the thresholds of class ``k``'s binary problem: for "``k`` is
+        absent" (the mean of ``1 - p_k`` over the examples without ``k``) and for "``k`` is
+        present" (the mean of ``p_k`` over the examples with ``k``); 2 where no example is on
+        that side, as in :func:`sklearn_noisy.count.get_confident_thresholds`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_noisy.multilabel import get_confident_thresholds
+    >>> get_confident_thresholds([[0], [0, 1], [1]], np.array([[0.8, 0.2], [0.6, 0.7], [0.3, 0.9]]))
+    array([[0.7, 0.7],
+           [0.8, 0.8]])
+    """
+    indicator, pred_probs = _check(labels, pred_probs)
+    return np.array([
+        _engine.thresholds_from_groups(_engine.group_labels(binary_labels, binary_probs))
+        for binary_labels, binary_probs in _binary_problems(indicator, pred_probs)
+    ], dtype=np.float64)
+
+
+def _check_joints(confident_joint, n_classes):
+    """A one-vs-rest confident joint of shape (K, 2, 2), each 2 x 2 joint checked."""
+    confident_joint = as_array(confident_joint, "confident_joint")
+    if confident_joint.shape != (n_classes, 2, 2):
+        raise ValueError(
+            f"A multi-label confident_joint must have shape ({n_classes}, 2, 2), got "
+            f"{confident_joint.shape}; compute it with "
+            "sklearn_noisy.multilabel.compute_confident_joint."
+        )
+    return np.array([check_confident_joint(joint, 2) for joint in confident_joint])
+
+
+def _check_labels_for_joint(labels, confident_joint):
+    """The indicator matrix of ``labels`` and the checked (K, 2, 2) joint, together."""
+    confident_joint = as_array(confident_joint, "confident_joint")
+    n_classes = len(confident_joint) if confident_joint.ndim else 0
+    confident_joint = _check_joints(confident_joint, n_classes)
+    if not hasattr(labels, "__len__") or isinstance(labels, str) or len(labels) == 0:
+        raise ValueError("labels must hold the given classes of at least one example.")
+    return to_indicator(labels, n_classes), confident_joint
+
+
+@validate_params(
+    {"confident_joint": ["array-like"], "labels": ["array-like"]},
+    prefer_skip_nested_validation=True,
+)
+def calibrate_confident_joint(confident_joint, labels):
+    """Calibrate each class's binary confident joint to the counts of its given labels.
+
+    Parameters
+    ----------
+    confident_joint : array-like of shape (K, 2, 2)
+        From :func:`compute_confident_joint` with ``calibrate=False``.
+    labels : list of list of int, or array-like of shape (n_samples, K)
+        The given classes of each example.
+
+    Returns
+    -------
+    calibrated : ndarray of shape (K, 2, 2)
+        Integer counts; row ``i`` of ``calibrated[k]`` sums to the number of examples with
+        (``i=1``) or without (``i=0``) class ``k``, as
+        :func:`sklearn_noisy.count.calibrate_confident_joint` does for one binary problem.
+
+    Examples
+    --------
+    >>> from sklearn_noisy.multilabel import calibrate_confident_joint
+    >>> calibrate_confident_joint([[[1, 1], [0, 1]], [[2, 0], [0, 1]]], [[0], [0, 1], [1], []])
+    array([[[1, 1],
+            [0, 2]],
+    <BLANKLINE>
+           [[2, 0],
+            [0, 2]]])
+    """
+    indicator, confident_joint = _check_labels_for_joint(labels, confident_joint)
+    return np.array([
+        _engine.calibrate_joint(joint, np.bincount(indicator[:, k], minlength=2))
+        for k, joint in enumerate(confident_joint)
+    ], dtype=np.int64)
+
+
+@validate_params(
+    {"labels": ["array-like"], "pred_probs": [*PRED_PROBS, None],
+     "confident_joint": ["array-like", None], "n_jobs": N_JOBS},
+    prefer_skip_nested_validation=True,
+)
+def estimate_joint(labels, pred_probs, *, confident_joint=None, n_jobs=None):
+    """Estimate each class's binary joint ``P(given=i, true=j)`` of its one-vs-rest problem.
+
+    Parameters
+    ----------
+    labels : list of list of int, or array-like of shape (n_samples, K)
+        The given classes of each example.
+    pred_probs : array-like of shape (n_samples, K)
+        Out-of-sample probability of each class. Not used if ``confident_joint`` is given.
+    confident_joint : array-like of shape (K, 2, 2), default=None
+        One-vs-rest confident joints to calibrate and normalise instead of computing them.
+    n_jobs : int, default=None
+        OpenMP threads; ``None`` uses all cores.
+
+    Returns
+    -------
+    joint : ndarray of shape (K, 2, 2)
+        Each ``joint[k]`` sums to 1.
+
+    Examples
+    --------
+    >>> from sklearn_noisy.multilabel import estimate_joint
+    >>> estimate_joint([[0], [0, 1], [1], []], None,
+    ...                confident_joint=[[[1, 1], [0, 1]], [[2, 0], [0, 1]]])[0]
+    array([[0.25, 0.25],
+           [0.  , 0.5 ]])
+    """
+    if confident_joint is None:
+        confident_joint = compute_confident_joint(labels, pred_probs, n_jobs=n_jobs)
+    calibrated = calibrate_confident_joint(confident_joint, labels)
+    return np.array([_latent.normalized(joint) for joint in calibrated])
+
+
+@validate_params(
+    {"labels": ["array-like"], "pred_probs": PRED_PROBS, "confident_joint": ["array-like", None],
+     "n_jobs": N_JOBS},
+    prefer_skip_nested_validation=True,
+)
+def num_label_issues(labels, pred_probs, *, confident_joint=None, n_jobs=None):
+    """Estimate how many examples of multi-label data have a wrong set of classes.
+
+    The number of examples that ``find_label_issues(..., filter_by='confident_learning')``
+    flags: counted off the diagonal of some class's binary confident joint, and not
+    (within 1e-6) predicted as given in that class.
+
+    Parameters
+    ----------
+    labels : list of list of int, or array-like of shape (n_samples, K)
+        The given classes of each example.
+    pred_probs : array-like of shape (n_samples, K)
+        Out-of-sample probability of each class, independently.
+    confident_joint : array-like of shape (K, 2, 2), default=None
+        Checked but, as in the reference, not used by the count.
+    n_jobs : int, default=None
+        OpenMP threads; ``None`` uses all cores.
+
+    Returns
+    -------
+    num_issues : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_noisy.multilabel import num_label_issues
+    >>> pred_probs = np.array([[0.9, 0.2], [0.8, 0.7], [0.3, 0.9],
+    ...                        [0.1, 0.9], [0.2, 0.8], [0.7, 0.1]])
+    >>> num_label_issues([[0], [0, 1], [1], [0], [1], [0]], pred_probs)  # the 4th lacks 1
+    1
+    """
+    return int(np.count_nonzero(find_label_issues(
+        labels, pred_probs, filter_by="confident_learning", confident_joint=confident_joint,
+        n_jobs=n_jobs,
+    )))
 
 
 def _one_vs_rest(indicator, pred_probs, n_jobs, *, confident_joint=None,
@@ -428,14 +604,7 @@ def find_label_issues(
     indicator, pred_probs = _check(labels, pred_probs)
     n_classes = pred_probs.shape[1]
     if confident_joint is not None:
-        confident_joint = np.asarray(confident_joint)
-        if confident_joint.shape != (n_classes, 2, 2):
-            raise ValueError(
-                f"A multi-label confident_joint must have shape ({n_classes}, 2, 2), got "
-                f"{confident_joint.shape}; compute it with "
-                "sklearn_noisy.multilabel.compute_confident_joint."
-            )
-        confident_joint = np.array([check_confident_joint(joint, 2) for joint in confident_joint])
+        confident_joint = _check_joints(confident_joint, n_classes)
     num_to_remove_per_class = check_num_to_remove_per_class(num_to_remove_per_class, filter_by,
                                                             n_classes)
     options = {"frac_noise": frac_noise, "min_examples_per_class": min_examples_per_class,

@@ -1,0 +1,123 @@
+"""The current reference API (cleanlab 2.9's classification core) through ours, import lines only.
+
+Differential tests against cleanlab 2.9.0 on random inputs, and hand-worked fixtures, for the
+multi-label counting functions, the argmax-confusion-matrix baseline, ``verbose=``, the ensemble
+scores, the multi-label aggregators and ``low_memory``.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from sklearn_noisy import count, filter, multilabel, rank
+
+cleanlab = pytest.importorskip("cleanlab")
+if cleanlab.__version__ != "2.9.0":
+    pytest.skip("the differential tests pin cleanlab 2.9.0", allow_module_level=True)
+
+import cleanlab.count as cl_count  # noqa: E402
+import cleanlab.filter as cl_filter  # noqa: E402
+import cleanlab.multilabel_classification.filter as cl_ml_filter  # noqa: E402
+import cleanlab.multilabel_classification.rank as cl_ml_rank  # noqa: E402
+import cleanlab.rank as cl_rank  # noqa: E402
+
+
+def multiclass_inputs(seed, n_samples=300, n_classes=4, noise=0.25, dtype=np.float64):
+    """Tie-free predicted probabilities that mostly agree with the labels, some flipped."""
+    rng = np.random.default_rng(seed)
+    true = rng.integers(0, n_classes, n_samples)
+    logits = rng.normal(size=(n_samples, n_classes))
+    logits[np.arange(n_samples), true] += 2.5
+    pred_probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    labels = np.where(rng.random(n_samples) < noise, rng.integers(0, n_classes, n_samples), true)
+    labels[:n_classes] = np.arange(n_classes)  # every class given
+    pred_probs[np.arange(n_classes), np.arange(n_classes)] = 0.97  # and predicted
+    pred_probs /= pred_probs.sum(axis=1, keepdims=True)
+    return labels, pred_probs.astype(dtype)
+
+
+def multilabel_inputs(seed, n_samples=200, n_classes=4, dtype=np.float64):
+    """Lists of classes (every class present and absent somewhere) and independent probabilities."""
+    rng = np.random.default_rng(seed)
+    truth = rng.random((n_samples, n_classes)) < rng.uniform(0.2, 0.6, n_classes)
+    scores = np.where(truth, rng.uniform(0.35, 1, truth.shape), rng.uniform(0, 0.65, truth.shape))
+    given = truth ^ (rng.random(truth.shape) < 0.1)
+    given[0], given[1] = True, False
+    labels = [list(np.flatnonzero(row)) for row in given]
+    return labels, scores.astype(dtype)
+
+
+def quiet(function, *args, **kwargs):
+    """Call the reference with its deprecation and other warnings silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return function(*args, **kwargs)
+
+
+# --- multi_label=True in count --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_multi_label_thresholds_equal_the_reference(seed, dtype):
+    labels, pred_probs = multilabel_inputs(seed, dtype=dtype)
+    ours = count.get_confident_thresholds(labels, pred_probs, multi_label=True)
+    theirs = cl_count.get_confident_thresholds(labels, pred_probs, multi_label=True)
+    assert ours.shape == (4, 2)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6 if dtype == np.float32 else 1e-12)
+
+
+def test_multi_label_thresholds_by_hand():
+    # Class 0 present in rows 0, 1 (p = .8, .6): .7; absent in row 2 (1 - .3): .7.
+    # Class 1 absent in row 0 (1 - .2): .8; present in rows 1, 2 (.7, .9): .8.
+    thresholds = count.get_confident_thresholds(
+        [[0], [0, 1], [1]], np.array([[0.8, 0.2], [0.6, 0.7], [0.3, 0.9]]), multi_label=True
+    )
+    np.testing.assert_allclose(thresholds, [[0.7, 0.7], [0.8, 0.8]])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_multi_label_calibration_and_joint_equal_the_reference(seed):
+    labels, pred_probs = multilabel_inputs(seed)
+    raw = count.compute_confident_joint(labels, pred_probs, calibrate=False, multi_label=True)
+    np.testing.assert_array_equal(
+        count.calibrate_confident_joint(raw, labels, multi_label=True),
+        cl_count.calibrate_confident_joint(raw, labels, multi_label=True),
+    )
+    np.testing.assert_allclose(
+        count.estimate_joint(labels, pred_probs, multi_label=True),
+        cl_count.estimate_joint(labels, pred_probs, multi_label=True),
+    )
+    np.testing.assert_allclose(
+        count.estimate_joint(labels, pred_probs, confident_joint=raw, multi_label=True),
+        cl_count.estimate_joint(labels, pred_probs, confident_joint=raw, multi_label=True),
+    )
+
+
+def test_multi_label_joint_of_each_class_sums_to_one_and_keeps_the_label_prior():
+    labels, pred_probs = multilabel_inputs(7)
+    joint = count.estimate_joint(labels, pred_probs, multi_label=True)
+    indicator = multilabel.to_indicator(labels, 4)
+    np.testing.assert_allclose(joint.sum(axis=(1, 2)), 1)
+    np.testing.assert_allclose(joint[:, 1].sum(axis=1), indicator.mean(axis=0), atol=1e-2)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_multi_label_num_label_issues_equals_the_reference(seed):
+    labels, pred_probs = multilabel_inputs(seed)
+    ours = count.num_label_issues(labels, pred_probs, multi_label=True)
+    theirs = quiet(cl_count.num_label_issues, labels, pred_probs, multi_label=True)
+    assert ours == theirs
+    assert ours == np.count_nonzero(
+        multilabel.find_label_issues(labels, pred_probs, filter_by="confident_learning")
+    )
+
+
+def test_multi_label_counting_refuses_what_it_cannot_honour():
+    labels, pred_probs = multilabel_inputs(0)
+    with pytest.raises(ValueError, match="estimation_method='off_diagonal'"):
+        count.num_label_issues(labels, pred_probs, multi_label=True,
+                               estimation_method="off_diagonal_calibrated")
+    with pytest.raises(ValueError, match=r"shape \(4, 2, 2\)"):
+        count.calibrate_confident_joint(np.ones((4, 4)), labels, multi_label=True)

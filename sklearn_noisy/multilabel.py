@@ -23,6 +23,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, validate_params
 
 from . import _engine, _latent
+from ._lowest_scores import issues_by_lowest_scores
 from ._threads import kernel_threads
 from ._validation import (
     FIND_LABEL_ISSUES_PARAMETERS,
@@ -536,7 +537,10 @@ def get_label_quality_scores(labels, pred_probs, *, method="self_confidence",
     return exponential_moving_average(per_class, alpha=alpha)
 
 
-@validate_params(FIND_LABEL_ISSUES_PARAMETERS, prefer_skip_nested_validation=True)
+@validate_params(
+    {**FIND_LABEL_ISSUES_PARAMETERS, "verbose": ["verbose"], "low_memory": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def find_label_issues(
     labels,
     pred_probs,
@@ -550,6 +554,8 @@ def find_label_issues(
     confident_joint=None,
     multiple_confident="argmax",
     n_jobs=None,
+    verbose=False,
+    low_memory=False,
 ):
     """Find the examples of multi-label data whose given set of classes is likely wrong.
 
@@ -584,6 +590,16 @@ def find_label_issues(
         See :func:`sklearn_noisy.count.compute_confident_joint`; applies to each binary problem.
     n_jobs : int, default=None
         OpenMP threads; ``None`` uses all cores.
+    verbose : bool, default=False
+        Print the number of issues found (to standard output).
+    low_memory : bool, default=False
+        The rule of the reference's memory-bounded search, class by class: in each class's
+        binary problem, the :func:`sklearn_noisy.count.num_label_issues` examples with the
+        lowest score (``return_indices_ranked_by``, or self-confidence) are flagged, except
+        those predicted as given. Computed exactly, one class at a time (the reference
+        approximates it in batches). The pruning options (``filter_by``, ``frac_noise``,
+        ``num_to_remove_per_class``, ``min_examples_per_class``, ``confident_joint``,
+        ``multiple_confident``) do not apply and must be left at their defaults.
 
     Returns
     -------
@@ -609,7 +625,12 @@ def find_label_issues(
                                                             n_classes)
     options = {"frac_noise": frac_noise, "min_examples_per_class": min_examples_per_class,
                "multiple_confident": multiple_confident, "confident_joint": confident_joint}
-    if filter_by in _engine.LOW_SCORE_FILTERS:
+    if low_memory:
+        _check_low_memory_options(filter_by=filter_by,
+                                  num_to_remove_per_class=num_to_remove_per_class, **options)
+        issues = _lowest_score_issues(indicator, pred_probs,
+                                      return_indices_ranked_by or "self_confidence", n_jobs)
+    elif filter_by in _engine.LOW_SCORE_FILTERS:
         # As the reference: as many as 'confident_learning' flags, lowest self-confidence first.
         n_issues = np.count_nonzero(_any_class_issue(indicator, pred_probs, n_jobs,
                                                      filter_by="confident_learning", **options))
@@ -620,12 +641,41 @@ def find_label_issues(
     else:
         issues = _any_class_issue(indicator, pred_probs, n_jobs, filter_by=filter_by,
                                   num_to_remove_per_class=num_to_remove_per_class, **options)
+    if verbose:
+        print(f"Found {np.count_nonzero(issues)} label issues among {len(issues)} examples.")
     if return_indices_ranked_by is None:
         return issues
     scores = exponential_moving_average(_per_class_scores(
         indicator, pred_probs, return_indices_ranked_by, adjust_pred_probs, n_jobs,
     ))
     return _engine.rank_issues(issues, scores)
+
+
+#: The options of find_label_issues that low_memory=True does not use, with their defaults.
+_PRUNING_DEFAULTS = {"filter_by": "prune_by_noise_rate", "frac_noise": 1.0,
+                     "num_to_remove_per_class": None, "min_examples_per_class": 1,
+                     "confident_joint": None, "multiple_confident": "argmax"}
+
+
+def _check_low_memory_options(**options):
+    for name, default in _PRUNING_DEFAULTS.items():
+        value = options[name]
+        if (value is not None) if default is None else (value != default):
+            raise ValueError(
+                f"{name} does not apply with low_memory=True, which flags the lowest-scoring "
+                f"examples of each class; leave it at its default ({default!r}) or set "
+                "low_memory=False."
+            )
+
+
+def _lowest_score_issues(indicator, pred_probs, method, n_jobs):
+    """True for the examples flagged by the low-memory rule in at least one class."""
+    n_threads = kernel_threads(n_jobs, pred_probs)
+    issues = np.zeros(len(indicator), dtype=bool)
+    for binary_labels, binary_probs in _binary_problems(indicator, pred_probs):
+        issues |= issues_by_lowest_scores(binary_labels, binary_probs, method=method,
+                                          n_threads=n_threads)
+    return issues
 
 
 def _any_class_issue(indicator, pred_probs, n_jobs, **options):

@@ -121,3 +121,52 @@ def test_multi_label_counting_refuses_what_it_cannot_honour():
                                estimation_method="off_diagonal_calibrated")
     with pytest.raises(ValueError, match=r"shape \(4, 2, 2\)"):
         count.calibrate_confident_joint(np.ones((4, 4)), labels, multi_label=True)
+
+
+# --- filter: the argmax confusion matrix baseline and verbose ---------------------------------
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("calibrate", [True, False])
+@pytest.mark.parametrize("filter_by", ["prune_by_noise_rate", "prune_by_class", "both"])
+def test_argmax_confusion_matrix_baseline_equals_the_reference(seed, calibrate, filter_by):
+    labels, pred_probs = multiclass_inputs(seed)
+    ours = filter.find_label_issues_using_argmax_confusion_matrix(
+        labels, pred_probs, calibrate=calibrate, filter_by=filter_by
+    )
+    theirs = cl_filter.find_label_issues_using_argmax_confusion_matrix(
+        labels, pred_probs, calibrate=calibrate, filter_by=filter_by
+    )
+    np.testing.assert_array_equal(ours, theirs)
+    assert ours.any()
+
+
+def test_argmax_confusion_matrix_baseline_by_hand():
+    # Given 0 / predicted 1 once: the confusion matrix [[2, 1], [0, 3]] prunes that example.
+    labels = np.array([0, 0, 0, 1, 1, 1])
+    pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.4, 0.6],
+                           [0.2, 0.8], [0.3, 0.7], [0.1, 0.9]])
+    np.testing.assert_array_equal(
+        filter.find_label_issues_using_argmax_confusion_matrix(labels, pred_probs),
+        [False, False, True, False, False, False],
+    )
+
+
+def test_argmax_confusion_matrix_baseline_counts_a_class_never_predicted():
+    labels, pred_probs = multiclass_inputs(0, n_classes=3)
+    pred_probs[:, 2] = 0.0
+    pred_probs /= pred_probs.sum(axis=1, keepdims=True)
+    issues = filter.find_label_issues_using_argmax_confusion_matrix(labels, pred_probs)
+    assert issues[labels == 2].any()
+
+
+@pytest.mark.parametrize("multi_label", [False, True])
+def test_verbose_prints_the_count_to_stdout_and_changes_nothing(capsys, multi_label):
+    labels, pred_probs = (multilabel_inputs(1) if multi_label else multiclass_inputs(1))
+    quiet_result = filter.find_label_issues(labels, pred_probs, multi_label=multi_label)
+    capsys.readouterr()
+    loud = filter.find_label_issues(labels, pred_probs, multi_label=multi_label, verbose=True)
+    out = capsys.readouterr()
+    np.testing.assert_array_equal(loud, quiet_result)
+    assert f"Found {np.count_nonzero(loud)} label issues" in out.out
+    assert out.err == ""

@@ -170,3 +170,86 @@ def test_verbose_prints_the_count_to_stdout_and_changes_nothing(capsys, multi_la
     np.testing.assert_array_equal(loud, quiet_result)
     assert f"Found {np.count_nonzero(loud)} label issues" in out.out
     assert out.err == ""
+
+
+# --- rank: ensemble scores ----------------------------------------------------------------------
+
+
+def ensemble_inputs(seed, n_models=3, dtype=np.float64):
+    """Labels and the pred_probs of several models of different quality."""
+    labels, first = multiclass_inputs(seed, dtype=dtype)
+    rng = np.random.default_rng(seed + 100)
+    members = [first]
+    for sharpness in np.linspace(0.3, 2.0, n_models - 1):
+        logits = np.log(first.astype(np.float64)) * sharpness + rng.normal(size=first.shape)
+        probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        members.append(probs.astype(dtype))
+    return labels, members
+
+
+@pytest.mark.parametrize("seed", range(2))
+@pytest.mark.parametrize("weighting", ["accuracy", "log_loss_search", "uniform"])
+@pytest.mark.parametrize("method, adjust", [("self_confidence", False),
+                                            ("normalized_margin", True),
+                                            ("confidence_weighted_entropy", False)])
+def test_ensemble_scores_equal_the_reference(seed, weighting, method, adjust):
+    labels, members = ensemble_inputs(seed)
+    options = {"method": method, "adjust_pred_probs": adjust,
+               "weight_ensemble_members_by": weighting}
+    ours = rank.get_label_quality_ensemble_scores(labels, members, **options)
+    theirs = quiet(cl_rank.get_label_quality_ensemble_scores, labels, members, verbose=False,
+                   **options)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+@pytest.mark.parametrize("t_values", [[0.5], [1e-3, 3.0, 50.0]])
+def test_ensemble_log_loss_search_over_given_t_values_equals_the_reference(t_values):
+    labels, members = ensemble_inputs(5, n_models=4, dtype=np.float32)
+    options = {"weight_ensemble_members_by": "log_loss_search",
+               "log_loss_search_T_values": t_values}
+    np.testing.assert_allclose(
+        rank.get_label_quality_ensemble_scores(labels, members, **options),
+        quiet(cl_rank.get_label_quality_ensemble_scores, labels, members, verbose=False,
+              **options),
+        rtol=1e-6,
+    )
+
+
+def test_ensemble_custom_weights_equal_the_reference_and_a_hand_computed_mean():
+    labels, members = ensemble_inputs(3)
+    weights = np.array([0.5, 0.2, 0.3])
+    ours = rank.get_label_quality_ensemble_scores(
+        labels, members, weight_ensemble_members_by="custom", custom_weights=weights
+    )
+    theirs = quiet(cl_rank.get_label_quality_ensemble_scores, labels, members,
+                   weight_ensemble_members_by="custom", custom_weights=weights, verbose=False)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    by_hand = sum(w * rank.get_label_quality_scores(labels, p) for w, p in zip(weights, members))
+    np.testing.assert_allclose(ours, by_hand)
+
+
+def test_ensemble_weights_by_accuracy_by_hand(capsys):
+    labels = np.array([0, 1, 1, 0])
+    right = np.array([[0.9, 0.1], [0.2, 0.8], [0.3, 0.7], [0.6, 0.4]])  # accuracy 1
+    half = np.array([[0.6, 0.4], [0.7, 0.3], [0.1, 0.9], [0.4, 0.6]])  # accuracy 1/2
+    scores = rank.get_label_quality_ensemble_scores(labels, [right, half], verbose=True)
+    # weights 2/3 and 1/3 of the self-confidences
+    np.testing.assert_allclose(scores, [(2 * 0.9 + 0.6) / 3, (2 * 0.8 + 0.3) / 3,
+                                        (2 * 0.7 + 0.9) / 3, (2 * 0.6 + 0.4) / 3])
+    out = capsys.readouterr().out
+    assert "weighted by accuracy" in out and "weight 0.666667" in out
+
+
+def test_ensemble_refuses_inconsistent_weights():
+    labels, members = ensemble_inputs(0, n_models=2)
+    with pytest.raises(ValueError, match="only used with weight_ensemble_members_by='custom'"):
+        rank.get_label_quality_ensemble_scores(labels, members, custom_weights=[1, 1])
+    with pytest.raises(ValueError, match="one number per model"):
+        rank.get_label_quality_ensemble_scores(labels, members, custom_weights=[1, 1, 1],
+                                               weight_ensemble_members_by="custom")
+    with pytest.raises(ValueError, match="pred_probs_list is empty"):
+        rank.get_label_quality_ensemble_scores(labels, [])
+    with pytest.raises(ValueError, match="same shape"):
+        rank.get_label_quality_ensemble_scores(
+            labels, [members[0], np.column_stack([members[0], np.zeros(len(labels))])]
+        )

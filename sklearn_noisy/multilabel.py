@@ -42,6 +42,8 @@ from ._validation import (
 
 #: Weight of each newer (lower) score in the exponential moving average of class scores.
 DEFAULT_ALPHA = 0.8
+#: The smallest temperature of ``softmin``.
+SOFTMIN_MIN_TEMPERATURE = 1e-6
 
 
 def _check_multilabel_pred_probs(pred_probs):
@@ -417,7 +419,7 @@ def _one_vs_rest(indicator, pred_probs, n_jobs, *, confident_joint=None,
 
 
 @validate_params(
-    {"scores": ["array-like"], "alpha": [Interval(Real, 0, 1, closed="both")]},
+    {"scores": ["array-like"], "alpha": [Interval(Real, 0, 1, closed="both"), None]},
     prefer_skip_nested_validation=True,
 )
 def exponential_moving_average(scores, *, alpha=DEFAULT_ALPHA):
@@ -429,7 +431,8 @@ def exponential_moving_average(scores, *, alpha=DEFAULT_ALPHA):
     Parameters
     ----------
     scores : array-like of shape (n_samples, K)
-    alpha : float in [0, 1], default=0.8
+    alpha : float in [0, 1] or None, default=0.8
+        ``None`` means ``2 / (K + 1)``, the usual span-based choice.
 
     Returns
     -------
@@ -441,8 +444,12 @@ def exponential_moving_average(scores, *, alpha=DEFAULT_ALPHA):
     >>> from sklearn_noisy.multilabel import exponential_moving_average
     >>> exponential_moving_average(np.array([[0.9, 0.9, 0.3], [0.4, 0.9, 0.6]]))
     array([0.42 , 0.452])
+    >>> exponential_moving_average(np.array([[0.9, 0.9, 0.3]]), alpha=None)  # alpha = 1/2
+    array([0.6])
     """
-    decreasing = np.sort(as_array(scores, "scores"), axis=1)[:, ::-1]
+    decreasing = np.sort(_check_scores(scores), axis=1)[:, ::-1]
+    if alpha is None:
+        alpha = 2 / (decreasing.shape[1] + 1)
     average = decreasing[:, 0]
     for column in decreasing[:, 1:].T:
         average = alpha * column + (1 - alpha) * average
@@ -494,14 +501,107 @@ def _per_class_scores(indicator, pred_probs, method, adjust_pred_probs, n_jobs):
     return np.column_stack([r.quality_scores for r in results])
 
 
+def _check_scores(scores):
+    scores = as_array(scores, "scores")
+    if scores.ndim != 2 or scores.shape[1] == 0 or scores.dtype.kind not in "iuf":
+        raise ValueError(
+            f"scores must be a 2-D array of numbers, one column per class, got shape "
+            f"{scores.shape} and dtype {scores.dtype}."
+        )
+    return scores
+
+
+@validate_params(
+    {"scores": ["array-like"], "temperature": [Interval(Real, 0, None, closed="neither")]},
+    prefer_skip_nested_validation=True,
+)
+def softmin(scores, *, temperature=0.1):
+    """Aggregate each row of class scores as a mean weighted toward its lowest scores.
+
+    Each score ``s_k`` weighs ``exp((1 - s_k) / temperature)``, normalised over the row: a
+    small temperature approaches the minimum, a large one the plain mean.
+
+    Parameters
+    ----------
+    scores : array-like of shape (n_samples, K)
+    temperature : float > 0, default=0.1
+        Below about 1e-3 the weights of all but the lowest score underflow to 0; the
+        temperature is floored at 1e-6.
+
+    Returns
+    -------
+    aggregated : ndarray of shape (n_samples,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_noisy.multilabel import softmin
+    >>> softmin(np.array([[0.9, 0.3]]), temperature=1e-3)
+    array([0.3])
+    >>> softmin(np.array([[0.9, 0.3]]), temperature=1e3).round(3)
+    array([0.6])
+    """
+    scores = _check_scores(scores)
+    logits = (1 - scores) / max(temperature, SOFTMIN_MIN_TEMPERATURE)
+    weights = np.exp(logits - logits.max(axis=1, keepdims=True))
+    weights /= weights.sum(axis=1, keepdims=True)
+    return np.einsum("ij,ij->i", scores, weights)
+
+
+#: The built-in aggregators of ``aggregator_kwargs["method"]`` and the options each takes.
+AGGREGATORS = {"exponential_moving_average": (exponential_moving_average, {"alpha"}),
+               "softmin": (softmin, {"temperature"})}
+
+
+def aggregate(per_class_scores, aggregator_kwargs=None, *, alpha=DEFAULT_ALPHA):
+    """One score per example from the per-class scores, as ``aggregator_kwargs`` says.
+
+    ``aggregator_kwargs`` holds ``"method"`` (a name of :data:`AGGREGATORS`, the default
+    ``"exponential_moving_average"``, or a callable) and that method's options. A callable is
+    called as ``method(scores, axis=1, **options)`` on the (n_samples, K) scores, as
+    ``numpy.min`` would be. Without ``aggregator_kwargs``: the moving average with ``alpha``.
+    """
+    if not aggregator_kwargs:
+        return exponential_moving_average(per_class_scores, alpha=alpha)
+    if alpha != DEFAULT_ALPHA:
+        raise ValueError(
+            "Pass alpha either as an argument or in aggregator_kwargs, not both: "
+            "aggregator_kwargs={'method': 'exponential_moving_average', 'alpha': ...}."
+        )
+    options = dict(aggregator_kwargs)
+    method = options.pop("method", "exponential_moving_average")
+    if callable(method):
+        aggregated = np.asarray(method(per_class_scores, axis=1, **options))
+        if aggregated.shape != (len(per_class_scores),):
+            raise ValueError(
+                f"The aggregator {method!r} returned shape {aggregated.shape}; it must reduce "
+                f"the (n_samples, K) scores along axis=1 to shape ({len(per_class_scores)},)."
+            )
+        return aggregated
+    if method not in AGGREGATORS:
+        raise ValueError(
+            f"aggregator_kwargs['method'] must be a callable or one of {sorted(AGGREGATORS)}, "
+            f"got {method!r}."
+        )
+    function, accepted = AGGREGATORS[method]
+    unknown = set(options) - accepted
+    if unknown:
+        raise ValueError(
+            f"The aggregator {method!r} takes only {sorted(accepted)}, got {sorted(unknown)} "
+            "in aggregator_kwargs."
+        )
+    return function(per_class_scores, **options)
+
+
 @validate_params(
     {"labels": ["array-like"], "pred_probs": PRED_PROBS, "method": [RANK_BY_OPTIONS],
-     "adjust_pred_probs": ["boolean"], "alpha": [Interval(Real, 0, 1, closed="both")],
-     "n_jobs": N_JOBS},
+     "adjust_pred_probs": ["boolean"], "aggregator_kwargs": [dict, None],
+     "alpha": [Interval(Real, 0, 1, closed="both"), None], "n_jobs": N_JOBS},
     prefer_skip_nested_validation=True,
 )
 def get_label_quality_scores(labels, pred_probs, *, method="self_confidence",
-                             adjust_pred_probs=False, alpha=DEFAULT_ALPHA, n_jobs=None):
+                             adjust_pred_probs=False, aggregator_kwargs=None,
+                             alpha=DEFAULT_ALPHA, n_jobs=None):
     """One label quality score per example of multi-label data (lower: more likely wrong).
 
     The per-class scores of :func:`get_label_quality_scores_per_class` are aggregated with
@@ -515,7 +615,13 @@ def get_label_quality_scores(labels, pred_probs, *, method="self_confidence",
     method : {'self_confidence', 'normalized_margin', 'confidence_weighted_entropy'}, \
             default='self_confidence'
     adjust_pred_probs : bool, default=False
-    alpha : float in [0, 1], default=0.8
+    aggregator_kwargs : dict, default=None
+        How the per-class scores are combined: ``{"method": "exponential_moving_average",
+        "alpha": a}`` (``a=None`` means ``2 / (K + 1)``), ``{"method": "softmin",
+        "temperature": t}``, or ``{"method": f, ...}`` with a callable ``f`` called as
+        ``f(scores, axis=1, ...)`` (``numpy.min`` works); see :func:`aggregate`. ``None``:
+        the moving average with ``alpha``.
+    alpha : float in [0, 1] or None, default=0.8
         Weight of each lower score in the moving average.
     n_jobs : int, default=None
         OpenMP threads; ``None`` uses all cores.
@@ -530,11 +636,14 @@ def get_label_quality_scores(labels, pred_probs, *, method="self_confidence",
     >>> from sklearn_noisy.multilabel import get_label_quality_scores
     >>> get_label_quality_scores([[1], [0, 2]], np.array([[0.1, 0.9, 0.1], [0.4, 0.1, 0.9]]))
     array([0.9, 0.5])
+    >>> get_label_quality_scores([[1], [0, 2]], np.array([[0.1, 0.9, 0.1], [0.4, 0.1, 0.9]]),
+    ...                          aggregator_kwargs={"method": np.min})
+    array([0.9, 0.4])
     """
     per_class = get_label_quality_scores_per_class(
         labels, pred_probs, method=method, adjust_pred_probs=adjust_pred_probs, n_jobs=n_jobs
     )
-    return exponential_moving_average(per_class, alpha=alpha)
+    return aggregate(per_class, aggregator_kwargs, alpha=alpha)
 
 
 @validate_params(
@@ -649,6 +758,76 @@ def find_label_issues(
         indicator, pred_probs, return_indices_ranked_by, adjust_pred_probs, n_jobs,
     ))
     return _engine.rank_issues(issues, scores)
+
+
+@validate_params(FIND_LABEL_ISSUES_PARAMETERS, prefer_skip_nested_validation=True)
+def find_multilabel_issues_per_class(
+    labels,
+    pred_probs,
+    *,
+    filter_by="prune_by_noise_rate",
+    return_indices_ranked_by=None,
+    rank_by_kwargs=None,
+    frac_noise=1.0,
+    num_to_remove_per_class=None,
+    min_examples_per_class=1,
+    confident_joint=None,
+    multiple_confident="argmax",
+    n_jobs=None,
+):
+    """Which classes of which examples look wrongly given, class by class.
+
+    The per-class results that :func:`find_label_issues` combines: each class's one-vs-rest
+    problem through :func:`sklearn_noisy.filter.find_label_issues`.
+
+    Parameters
+    ----------
+    labels, pred_probs, filter_by, rank_by_kwargs, frac_noise, num_to_remove_per_class, \
+min_examples_per_class, confident_joint, multiple_confident, n_jobs
+        As in :func:`find_label_issues`.
+    return_indices_ranked_by : str, default=None
+        ``None`` returns a boolean mask; otherwise, per class, the indices of its issues ranked
+        by that class's binary label quality score (see below).
+
+    Returns
+    -------
+    label_issues : ndarray of bool of shape (n_samples, K)
+        ``label_issues[i, k]`` is True when class ``k`` looks wrongly given (or wrongly
+        missing) in example ``i``.
+    (label_issues_list, labels_list, pred_probs_list) : tuple of lists
+        Only with ``return_indices_ranked_by``: per class, the ranked issue indices, the
+        binary labels and the binary ``[1 - p, p]`` predicted probabilities, as the reference
+        returns them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_noisy.multilabel import find_multilabel_issues_per_class
+    >>> labels = [[0], [0], [0, 1], [1], [1], [0]]
+    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.9, 0.8],
+    ...                        [0.1, 0.9], [0.2, 0.7], [0.1, 0.9]])
+    >>> find_multilabel_issues_per_class(labels, pred_probs)[-1]  # given 0, not 1: both wrong
+    array([ True,  True])
+    """
+    adjust_pred_probs = check_rank_by_kwargs(rank_by_kwargs, return_indices_ranked_by)
+    indicator, pred_probs = _check(labels, pred_probs)
+    n_classes = pred_probs.shape[1]
+    if confident_joint is not None:
+        confident_joint = _check_joints(confident_joint, n_classes)
+    results = _one_vs_rest(
+        indicator, pred_probs, n_jobs, filter_by=filter_by, frac_noise=frac_noise,
+        num_to_remove_per_class=check_num_to_remove_per_class(num_to_remove_per_class,
+                                                              filter_by, n_classes),
+        min_examples_per_class=min_examples_per_class, multiple_confident=multiple_confident,
+        confident_joint=confident_joint, rank_by=return_indices_ranked_by,
+        adjust_pred_probs=adjust_pred_probs,
+    )
+    if return_indices_ranked_by is None:
+        return np.column_stack([result.label_issues for result in results])
+    problems = list(_binary_problems(indicator, pred_probs))
+    return ([result.ranked_label_issues for result in results],
+            [binary_labels for binary_labels, _ in problems],
+            [binary_probs for _, binary_probs in problems])
 
 
 #: The options of find_label_issues that low_memory=True does not use, with their defaults.

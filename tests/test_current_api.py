@@ -253,3 +253,191 @@ def test_ensemble_refuses_inconsistent_weights():
         rank.get_label_quality_ensemble_scores(
             labels, [members[0], np.column_stack([members[0], np.zeros(len(labels))])]
         )
+
+
+# --- multi-label ranking: aggregators and low_memory -------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(2))
+@pytest.mark.parametrize("aggregator_kwargs", [
+    {"method": "exponential_moving_average", "alpha": None},
+    {"method": "exponential_moving_average", "alpha": 0.3},
+    {"method": "softmin"},
+    {"method": "softmin", "temperature": 0.5},
+    {"method": np.min},
+    {"method": np.mean},
+])
+@pytest.mark.parametrize("method", ["self_confidence", "normalized_margin"])
+def test_multilabel_aggregators_equal_the_reference(seed, aggregator_kwargs, method):
+    labels, pred_probs = multilabel_inputs(seed)
+    ours = multilabel.get_label_quality_scores(labels, pred_probs, method=method,
+                                               aggregator_kwargs=aggregator_kwargs)
+    theirs = cl_ml_rank.get_label_quality_scores(labels, pred_probs, method=method,
+                                                 aggregator_kwargs=aggregator_kwargs)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_aggregators_by_hand():
+    scores = np.array([[0.9, 0.5, 0.2]])
+    # alpha=None with K=3 is 1/2: .9 -> .5*.5 + .5*.9 = .7 -> .5*.2 + .5*.7 = .45
+    np.testing.assert_allclose(multilabel.aggregate(scores, {"alpha": None}), [0.45])
+    # softmin with temperature 1: weights exp(.1), exp(.5), exp(.8), normalised
+    weights = np.exp([0.1, 0.5, 0.8]) / np.exp([0.1, 0.5, 0.8]).sum()
+    np.testing.assert_allclose(
+        multilabel.aggregate(scores, {"method": "softmin", "temperature": 1.0}),
+        [weights @ scores[0]],
+    )
+    np.testing.assert_allclose(multilabel.aggregate(scores, {"method": np.median}), [0.5])
+
+
+def test_aggregators_refuse_what_they_would_ignore():
+    scores = np.array([[0.9, 0.5]])
+    with pytest.raises(ValueError, match="takes only"):
+        multilabel.aggregate(scores, {"method": "softmin", "alpha": 0.5})
+    with pytest.raises(ValueError, match="one of"):
+        multilabel.aggregate(scores, {"method": "harmonic"})
+    with pytest.raises(ValueError, match="not both"):
+        multilabel.aggregate(scores, {"method": "softmin"}, alpha=0.5)
+    with pytest.raises(ValueError, match="reduce"):
+        multilabel.aggregate(scores, {"method": lambda s, axis: s})
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("ranked_by", [None, "self_confidence", "normalized_margin"])
+def test_multilabel_low_memory_equals_the_reference(seed, ranked_by):
+    labels, pred_probs = multilabel_inputs(seed, n_samples=300)
+    ours = multilabel.find_label_issues(labels, pred_probs, low_memory=True,
+                                        return_indices_ranked_by=ranked_by)
+    theirs = quiet(cl_ml_filter.find_label_issues, labels, pred_probs, low_memory=True,
+                   return_indices_ranked_by=ranked_by)
+    np.testing.assert_array_equal(ours, theirs)
+    assert len(ours) and (ranked_by is not None or ours.any())
+
+
+def test_multilabel_low_memory_is_per_class_lowest_scores():
+    labels, pred_probs = multilabel_inputs(4)
+    indicator = multilabel.to_indicator(labels, 4)
+    expected = np.zeros(len(labels), dtype=bool)
+    for k in range(4):
+        binary = np.column_stack([1 - pred_probs[:, k], pred_probs[:, k]])
+        n_issues = count.num_label_issues(indicator[:, k], binary)
+        scores = rank.get_label_quality_scores(indicator[:, k], binary)
+        lowest = np.zeros(len(labels), dtype=bool)
+        lowest[np.argsort(scores, kind="stable")[:n_issues]] = True
+        expected |= lowest & (np.argmax(binary, axis=1) != indicator[:, k])
+    np.testing.assert_array_equal(
+        multilabel.find_label_issues(labels, pred_probs, low_memory=True), expected
+    )
+
+
+def test_multilabel_low_memory_refuses_pruning_options():
+    labels, pred_probs = multilabel_inputs(0)
+    for option in [{"filter_by": "both"}, {"frac_noise": 0.5}, {"min_examples_per_class": 3},
+                   {"num_to_remove_per_class": 2}]:
+        with pytest.raises(ValueError, match="does not apply with low_memory=True"):
+            multilabel.find_label_issues(labels, pred_probs, low_memory=True, **option)
+
+
+# --- multi-label dataset summaries --------------------------------------------------------------
+
+
+def summary_inputs(seed):
+    labels, pred_probs = multilabel_inputs(seed, n_samples=150, n_classes=3)
+    return labels, pred_probs, ["cat", "dog", "fox"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("ranked_by", [None, "normalized_margin"])
+def test_per_class_issues_equal_the_reference(seed, ranked_by):
+    labels, pred_probs = multilabel_inputs(seed)
+    ours = multilabel.find_multilabel_issues_per_class(labels, pred_probs,
+                                                       return_indices_ranked_by=ranked_by)
+    theirs = quiet(cl_ml_filter.find_multilabel_issues_per_class, labels, pred_probs,
+                   return_indices_ranked_by=ranked_by, n_jobs=1)
+    if ranked_by is None:
+        np.testing.assert_array_equal(ours, theirs)
+        return
+    for ours_part, theirs_part in zip(ours, theirs):
+        for a, b in zip(ours_part, theirs_part):
+            np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("seed, named", [(0, False), (1, True), (2, True)])
+def test_dataset_summaries_equal_the_reference(seed, named):
+    pandas = pytest.importorskip("pandas")
+    import cleanlab.multilabel_classification.dataset as cl_dataset
+
+    from sklearn_noisy import multilabel_dataset
+
+    labels, pred_probs, names = summary_inputs(seed)
+    names = names if named else None
+    joint = multilabel.compute_confident_joint(labels, pred_probs)
+    for function, options in [
+        ("common_multilabel_issues", {"class_names": names}),
+        ("common_multilabel_issues", {"confident_joint": joint}),
+        ("rank_classes_by_multilabel_quality", {"class_names": names}),
+        ("rank_classes_by_multilabel_quality", {"joint": joint}),
+    ]:
+        ours = getattr(multilabel_dataset, function)(labels, pred_probs, **options)
+        theirs = quiet(getattr(cl_dataset, function), labels=labels, pred_probs=pred_probs,
+                       **options)
+        pandas.testing.assert_frame_equal(ours, theirs)
+    assert multilabel_dataset.overall_multilabel_health_score(labels, pred_probs) == (
+        cl_dataset.overall_multilabel_health_score(labels, pred_probs)
+    )
+
+
+def test_health_summary_returns_the_three_summaries_and_prints_them(capsys):
+    pandas = pytest.importorskip("pandas")
+    import cleanlab.multilabel_classification.dataset as cl_dataset
+
+    from sklearn_noisy import multilabel_dataset
+
+    labels, pred_probs, names = summary_inputs(1)
+    ours = multilabel_dataset.multilabel_health_summary(labels, pred_probs, class_names=names)
+    out = capsys.readouterr().out
+    theirs = quiet(cl_dataset.multilabel_health_summary, labels, pred_probs, class_names=names,
+                   verbose=False)
+    assert ours.keys() == theirs.keys()
+    assert ours["overall_multilabel_health_score"] == theirs["overall_multilabel_health_score"]
+    for key in ("classes_by_multilabel_quality", "common_multilabel_issues"):
+        pandas.testing.assert_frame_equal(ours[key], theirs[key])
+    assert "150 examples" in out and "dog" in out and "health score" in out
+    multilabel_dataset.multilabel_health_summary(labels, pred_probs, verbose=False)
+    assert capsys.readouterr().out == ""
+
+
+def test_dataset_summary_counts_by_hand():
+    pytest.importorskip("pandas")
+    from sklearn_noisy import multilabel_dataset
+
+    # Example 5 is given class 0 only, but the model is sure of 1 and not of 0: class 0 wrongly
+    # given once, class 1 wrongly missing once, out of 6 examples.
+    labels = [[0], [0], [0, 1], [1], [1], [0]]
+    pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.9, 0.8], [0.1, 0.9], [0.2, 0.7],
+                           [0.1, 0.9]])
+    quality = multilabel_dataset.rank_classes_by_multilabel_quality(labels, pred_probs)
+    by_class = quality.set_index("Class Index")
+    assert by_class.loc[0, "Label Issues"] == 1 and by_class.loc[0, "Inverse Label Issues"] == 0
+    assert by_class.loc[1, "Label Issues"] == 0 and by_class.loc[1, "Inverse Label Issues"] == 1
+    assert by_class.loc[0, "Label Quality Score"] == pytest.approx(5 / 6)
+    with pytest.raises(ValueError, match="one name per column"):
+        multilabel_dataset.common_multilabel_issues(labels, pred_probs, class_names=["a"])
+
+
+def test_dataset_summaries_name_the_extra_when_pandas_is_missing(monkeypatch):
+    import builtins
+
+    from sklearn_noisy import multilabel_dataset
+
+    real_import = builtins.__import__
+
+    def no_pandas(name, *args, **kwargs):
+        if name == "pandas":
+            raise ImportError("No module named 'pandas'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pandas)
+    labels, pred_probs, _ = summary_inputs(0)
+    with pytest.raises(ImportError, match=r"sklearn-noisy\[pandas\]"):
+        multilabel_dataset.common_multilabel_issues(labels, pred_probs)

@@ -441,3 +441,200 @@ def test_dataset_summaries_name_the_extra_when_pandas_is_missing(monkeypatch):
     labels, pred_probs, _ = summary_inputs(0)
     with pytest.raises(ImportError, match=r"sklearn-noisy\[pandas\]"):
         multilabel_dataset.common_multilabel_issues(labels, pred_probs)
+
+
+# --- compat.CleanLearning -----------------------------------------------------------------------
+
+
+def learning_inputs(seed, n_samples=240, n_classes=3):
+    """Features that predict the true class, noisy labels, and out-of-fold-like pred_probs."""
+    labels, pred_probs = multiclass_inputs(seed, n_samples=n_samples, n_classes=n_classes)
+    rng = np.random.default_rng(seed)
+    X = np.log(pred_probs) + rng.normal(scale=0.3, size=pred_probs.shape)
+    return X, labels, pred_probs
+
+
+def reference_clean_learning(**params):
+    from cleanlab.classification import CleanLearning as ReferenceCleanLearning
+
+    return ReferenceCleanLearning(**params)
+
+
+@pytest.mark.parametrize("seed", range(2))
+@pytest.mark.parametrize("issue_kwargs, score_kwargs", [
+    ({}, {}),
+    ({"filter_by": "both", "min_examples_per_class": 3}, {"method": "normalized_margin"}),
+    ({"filter_by": "prune_by_class", "frac_noise": 0.5},
+     {"method": "self_confidence", "adjust_pred_probs": True}),
+    ({"filter_by": "confident_learning"}, {"method": "confidence_weighted_entropy"}),
+])
+def test_clean_learning_issues_table_equals_the_reference(seed, issue_kwargs, score_kwargs):
+    pandas = pytest.importorskip("pandas")
+    from sklearn.linear_model import LogisticRegression
+
+    from sklearn_noisy.compat import CleanLearning
+
+    X, labels, pred_probs = learning_inputs(seed)
+    options = {"find_label_issues_kwargs": {**issue_kwargs, "n_jobs": 1},
+               "label_quality_scores_kwargs": score_kwargs}
+    ours = CleanLearning(LogisticRegression(), **options).find_label_issues(
+        X, labels, pred_probs=pred_probs)
+    theirs = quiet(reference_clean_learning(clf=LogisticRegression(), **options)
+                   .find_label_issues, X, labels, pred_probs=pred_probs)
+    pandas.testing.assert_frame_equal(ours, theirs)
+    assert ours["is_label_issue"].any()
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_clean_learning_fit_equals_the_reference(seed):
+    pandas = pytest.importorskip("pandas")
+    from sklearn.linear_model import LogisticRegression
+
+    from sklearn_noisy.compat import CleanLearning
+
+    X, labels, pred_probs = learning_inputs(seed)
+    ours = CleanLearning(LogisticRegression()).fit(X, labels, pred_probs=pred_probs)
+    reference = reference_clean_learning(clf=LogisticRegression())
+    quiet(reference.fit, X, labels, pred_probs=pred_probs)
+    pandas.testing.assert_frame_equal(ours.get_label_issues(), reference.get_label_issues())
+    assert "sample_weight" in ours.get_label_issues()
+    np.testing.assert_allclose(ours.predict_proba(X), reference.predict_proba(X), rtol=1e-6)
+    np.testing.assert_array_equal(ours.predict(X), reference.predict(X))
+    assert ours.score(X, labels) == reference.score(X, labels)
+    np.testing.assert_allclose(ours.noise_matrix, reference.noise_matrix)
+    np.testing.assert_array_equal(ours.confident_joint, reference.confident_joint)
+
+
+def test_clean_learning_cross_validation_equals_the_reference_for_the_same_seed():
+    pandas = pytest.importorskip("pandas")
+    from sklearn.linear_model import LogisticRegression
+
+    from sklearn_noisy.compat import CleanLearning
+
+    X, labels, _ = learning_inputs(3, n_samples=150)
+    state = np.random.get_state()[1].copy()
+    ours = CleanLearning(LogisticRegression(), seed=7, cv_n_folds=3).fit(X, labels)
+    np.testing.assert_array_equal(np.random.get_state()[1], state)  # no global seeding
+    reference = reference_clean_learning(clf=LogisticRegression(), seed=7, cv_n_folds=3)
+    quiet(reference.fit, X, labels)
+    pandas.testing.assert_frame_equal(ours.get_label_issues(), reference.get_label_issues())
+
+
+@pytest.mark.parametrize("given", ["noise_matrix", "inverse_noise_matrix", "both"])
+def test_clean_learning_known_noise_matrices_weight_as_the_reference(given):
+    pandas = pytest.importorskip("pandas")
+    from sklearn.linear_model import LogisticRegression
+
+    from sklearn_noisy.compat import CleanLearning
+
+    X, labels, pred_probs = learning_inputs(4)
+    noise_matrix = np.array([[0.8, 0.1, 0.2], [0.1, 0.7, 0.1], [0.1, 0.2, 0.7]])
+    inverse = np.array([[0.9, 0.2, 0.1], [0.05, 0.7, 0.2], [0.05, 0.1, 0.7]])
+    matrices = {"noise_matrix": noise_matrix, "inverse_noise_matrix": inverse}
+    if given != "both":
+        matrices = {given: matrices[given]}
+    ours = CleanLearning(LogisticRegression()).fit(X, labels, pred_probs=pred_probs, **matrices)
+    reference = reference_clean_learning(clf=LogisticRegression())
+    quiet(reference.fit, X, labels, pred_probs=pred_probs, **matrices)
+    pandas.testing.assert_frame_equal(ours.get_label_issues(), reference.get_label_issues())
+    np.testing.assert_allclose(ours.noise_matrix, reference.noise_matrix)
+    np.testing.assert_allclose(ours.inverse_noise_matrix, reference.inverse_noise_matrix)
+    with pytest.raises(ValueError, match="must exceed 1"):
+        CleanLearning().fit(X, labels, pred_probs=pred_probs, noise_matrix=np.full((3, 3), 1 / 3))
+
+
+def test_clean_learning_low_memory_equals_the_reference():
+    pandas = pytest.importorskip("pandas")
+    from sklearn.linear_model import LogisticRegression
+
+    from sklearn_noisy.compat import CleanLearning
+
+    X, labels, pred_probs = learning_inputs(5, n_samples=400)
+    ours = CleanLearning(LogisticRegression(), low_memory=True).fit(X, labels,
+                                                                    pred_probs=pred_probs)
+    reference = reference_clean_learning(clf=LogisticRegression(), low_memory=True)
+    quiet(reference.fit, X, labels, pred_probs=pred_probs)
+    pandas.testing.assert_frame_equal(ours.get_label_issues(), reference.get_label_issues())
+    np.testing.assert_allclose(ours.predict_proba(X), reference.predict_proba(X), rtol=1e-6)
+
+
+@pytest.mark.parametrize("form", ["table", "mask", "indices"])
+def test_clean_learning_fit_with_given_label_issues_equals_the_reference(form):
+    from sklearn.linear_model import LogisticRegression
+
+    from sklearn_noisy.compat import CleanLearning
+
+    X, labels, pred_probs = learning_inputs(6)
+    ours = CleanLearning(LogisticRegression())
+    table = ours.find_label_issues(X, labels, pred_probs=pred_probs)
+    reference = reference_clean_learning(clf=LogisticRegression())
+    quiet(reference.find_label_issues, X, labels, pred_probs=pred_probs)
+    issues = {"table": table, "mask": table["is_label_issue"].to_numpy(),
+              "indices": np.flatnonzero(table["is_label_issue"].to_numpy())}[form]
+    ours.fit(X, labels, label_issues=issues)
+    quiet(reference.fit, X, labels, label_issues=issues)
+    np.testing.assert_allclose(ours.predict_proba(X), reference.predict_proba(X), rtol=1e-6)
+    np.testing.assert_array_equal(ours.label_issues_mask, table["is_label_issue"].to_numpy())
+
+
+def test_clean_learning_keeps_scikit_learn_conventions(capsys):
+    from sklearn.base import clone
+    from sklearn.linear_model import LogisticRegression
+
+    from sklearn_noisy.compat import CleanLearning
+
+    X, labels, pred_probs = learning_inputs(0)
+    clf = LogisticRegression()
+    model = CleanLearning(clf, find_label_issues_kwargs={"filter_by": "both"}, verbose=True)
+    assert clone(model).get_params()["find_label_issues_kwargs"] == {"filter_by": "both"}
+    model.fit(X, labels, pred_probs=pred_probs)
+    assert not hasattr(clf, "coef_") and hasattr(model.estimator_, "coef_")
+    assert "label issues" in capsys.readouterr().out
+    # string labels work, and come back as given
+    names = np.array(["ant", "bee", "cat"])[labels]
+    table = CleanLearning(clf).fit(X, names, pred_probs=pred_probs).get_label_issues()
+    assert set(table["given_label"]) == {"ant", "bee", "cat"}
+    with pytest.warns(UserWarning, match="No label issues yet"):
+        assert CleanLearning().get_label_issues() is None
+
+
+def test_clean_learning_refuses_what_it_would_ignore():
+    from sklearn.naive_bayes import GaussianNB
+
+    from sklearn_noisy.compat import CleanLearning
+
+    X, labels, pred_probs = learning_inputs(0)
+    with pytest.raises(ValueError, match="does not take"):
+        CleanLearning(find_label_issues_kwargs={"return_indices_ranked_by": "self_confidence"}
+                      ).fit(X, labels, pred_probs=pred_probs)
+    with pytest.raises(ValueError, match="filter_by"):
+        CleanLearning(find_label_issues_kwargs={"filter_by": "nope"}).fit(
+            X, labels, pred_probs=pred_probs)
+    with pytest.raises(ValueError, match="not take sample_weight"):
+        CleanLearning(_NoWeights()).fit(X, labels, pred_probs=pred_probs,
+                                        sample_weight=np.ones(len(labels)))
+    with pytest.raises(ValueError, match="low_memory"):
+        CleanLearning(GaussianNB(), low_memory=True).fit(
+            X, labels, pred_probs=pred_probs, noise_matrix=np.eye(3))
+    with pytest.raises(ValueError, match="once"):
+        CleanLearning().fit(X, labels, labels=labels)
+
+
+class _NoWeights:
+    """A classifier whose fit takes no sample_weight."""
+
+    def get_params(self, deep=True):
+        return {}
+
+    def set_params(self, **params):
+        return self
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        return np.full((len(X), len(self.classes_)), 1 / len(self.classes_))
+
+    def predict(self, X):
+        return self.classes_[np.zeros(len(X), dtype=int)]

@@ -90,7 +90,9 @@ class CleanLearning(ConfidentLearningClassifier):
     label_issues_df_ : pandas.DataFrame
         The table of :meth:`find_label_issues` (also ``label_issues_df``), with a
         ``sample_weight`` column when ``fit`` weighted the final model.
-    classes_, pred_probs_, confident_joint_, noise_matrix_, inverse_noise_matrix_, py_, label_issues_, label_quality_scores_, ranked_label_issues_, n_features_in_
+    classes_, pred_probs_, confident_joint_, noise_matrix_, inverse_noise_matrix_, py_
+        As in :class:`ConfidentLearningClassifier`.
+    label_issues_, label_quality_scores_, ranked_label_issues_, n_features_in_
         As in :class:`ConfidentLearningClassifier`. The reference's attribute names
         (``label_issues_df``, ``label_issues_mask``, ``confident_joint``, ``noise_matrix``,
         ``inverse_noise_matrix``, ``py``, ``num_classes``) read them.

@@ -324,6 +324,22 @@ default=None
             return None
         return self.label_issues_df_
 
+    def save_space(self):
+        """Drop the per-example results (the table, probabilities, scores); keep the model.
+
+        ``predict``, ``predict_proba`` and ``score`` still work.
+
+        Returns
+        -------
+        self : object
+        """
+        for name in ("label_issues_df_", "pred_probs_", "label_issues_", "label_quality_scores_",
+                     "ranked_label_issues_"):
+            if hasattr(self, name):
+                delattr(self, name)
+        self._say("Dropped the per-example results of the label issue search.")
+        return self
+
     def _given_issues(self, X, labels, label_issues, pred_probs):
         """The noise Bunch of a fit given ``label_issues`` (a table, a mask or indices)."""
         X, _, y_encoded, classes = self._check_targets(X, labels)

@@ -599,6 +599,11 @@ def test_clean_learning_keeps_scikit_learn_conventions(capsys):
     assert set(table["given_label"]) == {"ant", "bee", "cat"}
     with pytest.warns(UserWarning, match="No label issues yet"):
         assert CleanLearning().get_label_issues() is None
+    model = CleanLearning(clf).fit(X, labels, pred_probs=pred_probs)
+    before = model.predict_proba(X)
+    model.save_space()
+    assert model.label_issues_df is None and not hasattr(model, "pred_probs_")
+    np.testing.assert_array_equal(model.predict_proba(X), before)
 
 
 def test_clean_learning_refuses_what_it_would_ignore():

@@ -151,13 +151,13 @@ def find_label_issues(
         adjust_pred_probs=adjust_pred_probs,
     )
     if verbose:
-        report_issues(result.label_issues, filter_by)
+        _report_issues(result.label_issues, filter_by)
     if return_indices_ranked_by is None:
         return result.label_issues
     return result.ranked_label_issues
 
 
-def report_issues(label_issues, filter_by):
+def _report_issues(label_issues, filter_by):
     """Print how many label issues were found (``verbose=True``)."""
     print(f"Found {np.count_nonzero(label_issues)} label issues among {len(label_issues)} "
           f"examples (filter_by={filter_by!r}).")

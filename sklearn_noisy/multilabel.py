@@ -17,6 +17,7 @@ with ``filter_by='low_self_confidence'`` or ``'low_normalized_margin'`` and
 the same indices in a scrambled order.
 """
 
+import itertools
 from numbers import Real
 
 import numpy as np
@@ -105,6 +106,10 @@ def to_indicator(labels, n_classes):
         if not np.all((labels == 0) | (labels == 1)):
             raise ValueError("A label indicator matrix must hold only 0 and 1.")
         return labels.astype(np.uint8)
+    indicator = _indicator_of_int_lists(labels, n_classes)
+    if indicator is not None:
+        return indicator
+    # Anything else is checked row by row, so that a message can name the bad row.
     indicator = np.zeros((len(labels), n_classes), dtype=np.uint8)
     for row, classes in enumerate(labels):
         if np.ndim(classes) != 1:
@@ -124,6 +129,32 @@ def to_indicator(labels, n_classes):
                 f"Entry {row} of labels has a class outside 0..{n_classes - 1}: {list(classes)}."
             )
         indicator[row, classes.astype(np.intp)] = 1
+    return indicator
+
+
+_INT_TYPES = (int, np.integer)
+
+
+def _indicator_of_int_lists(labels, n_classes):
+    """The indicator matrix of rows that are lists or tuples of ints in range, else None.
+
+    The common case, vectorised: one pass over the elements to check their types, then numpy.
+    """
+    if not all(type(classes) in (list, tuple) for classes in labels):
+        return None
+    if not all(isinstance(value, _INT_TYPES) and not isinstance(value, bool)
+               for classes in labels for value in classes):
+        return None
+    lengths = np.fromiter(map(len, labels), dtype=np.intp, count=len(labels))
+    try:
+        flat = np.fromiter(itertools.chain.from_iterable(labels), dtype=np.int64,
+                           count=int(lengths.sum()))
+    except OverflowError:
+        return None
+    if flat.size and (flat.min() < 0 or flat.max() >= n_classes):
+        return None
+    indicator = np.zeros((len(labels), n_classes), dtype=np.uint8)
+    indicator[np.repeat(np.arange(len(labels)), lengths), flat] = 1
     return indicator
 
 

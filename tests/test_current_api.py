@@ -683,3 +683,14 @@ def test_ensemble_of_copies_of_one_model_scores_as_that_model(seed, n_models, we
         labels, [pred_probs] * n_models, method="normalized_margin",
         weight_ensemble_members_by=weighting)
     np.testing.assert_allclose(ensemble, single, rtol=1e-12)
+
+
+def test_indicator_of_lists_is_the_same_by_the_fast_and_the_checked_path():
+    rows = [[0, 2], (1,), [], [np.int64(3), 0], [2.0]]  # the float row takes the checked path
+    expected = np.array([[1, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 0], [1, 0, 0, 1], [0, 0, 1, 0]])
+    np.testing.assert_array_equal(multilabel.to_indicator(rows, 4), expected)
+    np.testing.assert_array_equal(multilabel.to_indicator(rows[:4], 4), expected[:4])
+    with pytest.raises(ValueError, match="Entry 1"):
+        multilabel.to_indicator([[0], [True]], 2)
+    with pytest.raises(ValueError, match="Entry 1 of labels has a class outside"):
+        multilabel.to_indicator([[0], [5]], 2)

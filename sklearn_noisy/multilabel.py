@@ -527,9 +527,17 @@ def get_label_quality_scores_per_class(labels, pred_probs, *, method="self_confi
 
 
 def _per_class_scores(indicator, pred_probs, method, adjust_pred_probs, n_jobs):
-    results = _one_vs_rest(indicator, pred_probs, n_jobs, rank_by=method,
-                           adjust_pred_probs=adjust_pred_probs)
-    return np.column_stack([r.quality_scores for r in results])
+    """The scores of each class's binary problem; only the scores are computed."""
+    n_threads = kernel_threads(n_jobs, pred_probs)
+    columns = []
+    for binary_labels, binary_probs in _binary_problems(indicator, pred_probs):
+        thresholds = None
+        if adjust_pred_probs:
+            thresholds = _engine.thresholds_from_groups(
+                _engine.group_labels(binary_labels, binary_probs))
+        columns.append(_engine.quality_scores(binary_labels, binary_probs, method,
+                                              thresholds=thresholds, n_threads=n_threads))
+    return np.column_stack(columns)
 
 
 def _check_scores(scores):

@@ -56,6 +56,7 @@ from sklearn.utils._param_validation import Interval, validate_params
 from . import count, latent_algebra, noise_generation, rank
 from . import filter as _filter
 from ._classifier import ConfidentLearningClassifier
+from ._clean_learning import CleanLearning
 from ._validation import FILTER_BY_OPTIONS
 from .latent_algebra import (
     compute_inv_noise_matrix as _compute_inv_noise_matrix,
@@ -83,6 +84,7 @@ compute_py_inv_noise_matrix = latent_algebra.compute_py_inv_noise_matrix
 compute_pyx = latent_algebra.compute_pyx
 
 __all__ = [
+    "CleanLearning",
     "LearningWithNoisyLabels",
     "calibrate_confident_joint",
     "compute_confident_joint",

@@ -42,10 +42,11 @@ PY_METHODS = StrOptions(set(_latent.PY_METHODS))
 
 
 @validate_params(
-    {"labels": ["array-like"], "pred_probs": PRED_PROBS, "n_jobs": N_JOBS},
+    {"labels": ["array-like"], "pred_probs": PRED_PROBS, "multi_label": ["boolean"],
+     "n_jobs": N_JOBS},
     prefer_skip_nested_validation=True,
 )
-def get_confident_thresholds(labels, pred_probs, *, n_jobs=None):
+def get_confident_thresholds(labels, pred_probs, *, multi_label=False, n_jobs=None):
     """Per-class thresholds: the mean predicted probability of class k over examples labelled k.
 
     An example "confidently" belongs to class ``k`` when its predicted probability of ``k``
@@ -57,6 +58,10 @@ def get_confident_thresholds(labels, pred_probs, *, n_jobs=None):
         Given labels, integers in ``0..K-1``; some may be wrong.
     pred_probs : array-like of shape (n_samples, K)
         Out-of-sample predicted probabilities; each row sums to 1.
+    multi_label : bool, default=False
+        ``labels`` holds a list of classes per example (or a binary indicator matrix): return
+        the (K, 2) one-vs-rest thresholds of
+        :func:`sklearn_noisy.multilabel.get_confident_thresholds`.
     n_jobs : int, default=None
         OpenMP threads for the input check; ``None`` uses all cores.
 
@@ -65,6 +70,7 @@ def get_confident_thresholds(labels, pred_probs, *, n_jobs=None):
     thresholds : ndarray of shape (K,)
         In the precision of ``pred_probs`` (float64 if a class has no examples; its threshold
         is then 2, which no probability reaches). Clipped from below to 2e-6.
+        Shape (K, 2) with ``multi_label=True``.
 
     See Also
     --------
@@ -79,6 +85,8 @@ def get_confident_thresholds(labels, pred_probs, *, n_jobs=None):
     >>> get_confident_thresholds(labels, pred_probs)
     array([0.8, 0.7])
     """
+    if multi_label:
+        return multilabel.get_confident_thresholds(labels, pred_probs)
     labels, pred_probs = check_labels_and_pred_probs(
         labels, pred_probs, n_jobs=n_jobs, allow_one_class=True
     )
@@ -206,10 +214,10 @@ def _check_with_thresholds(labels, pred_probs, thresholds, n_jobs):
 
 
 @validate_params(
-    {"confident_joint": ["array-like"], "labels": ["array-like"]},
+    {"confident_joint": ["array-like"], "labels": ["array-like"], "multi_label": ["boolean"]},
     prefer_skip_nested_validation=True,
 )
-def calibrate_confident_joint(confident_joint, labels):
+def calibrate_confident_joint(confident_joint, labels, *, multi_label=False):
     """Rescale a confident joint into an estimate of the joint counts of given and true labels.
 
     Each row ``i`` is scaled to sum to the number of examples labelled ``i`` and the whole matrix
@@ -221,6 +229,9 @@ def calibrate_confident_joint(confident_joint, labels):
         Counts from :func:`compute_confident_joint` with ``calibrate=False``.
     labels : array-like of shape (n_samples,)
         Given labels, integers in ``0..K-1``.
+    multi_label : bool, default=False
+        ``confident_joint`` has shape (K, 2, 2) and ``labels`` holds a list of classes per
+        example: see :func:`sklearn_noisy.multilabel.calibrate_confident_joint`.
 
     Returns
     -------
@@ -235,6 +246,8 @@ def calibrate_confident_joint(confident_joint, labels):
     array([[4, 2],
            [0, 2]])
     """
+    if multi_label:
+        return multilabel.calibrate_confident_joint(confident_joint, labels)
     confident_joint, label_counts = _check_joint_and_labels(confident_joint, labels)
     return _engine.calibrate_joint(confident_joint, label_counts)
 
@@ -253,10 +266,10 @@ def _check_joint_and_labels(confident_joint, labels):
 
 @validate_params(
     {"labels": ["array-like"], "pred_probs": [*PRED_PROBS, None],
-     "confident_joint": ["array-like", None], "n_jobs": N_JOBS},
+     "confident_joint": ["array-like", None], "multi_label": ["boolean"], "n_jobs": N_JOBS},
     prefer_skip_nested_validation=True,
 )
-def estimate_joint(labels, pred_probs, *, confident_joint=None, n_jobs=None):
+def estimate_joint(labels, pred_probs, *, confident_joint=None, multi_label=False, n_jobs=None):
     """Estimate the joint distribution ``P(given label=i, true label=j)``.
 
     Parameters
@@ -267,6 +280,9 @@ def estimate_joint(labels, pred_probs, *, confident_joint=None, n_jobs=None):
         Out-of-sample predicted probabilities. Not used if ``confident_joint`` is given.
     confident_joint : array-like of shape (K, K), default=None
         A confident joint to calibrate and normalise instead of computing one.
+    multi_label : bool, default=False
+        ``labels`` holds a list of classes per example: return the (K, 2, 2) one-vs-rest
+        joints of :func:`sklearn_noisy.multilabel.estimate_joint`.
     n_jobs : int, default=None
         OpenMP threads; ``None`` uses all cores.
 
@@ -286,6 +302,9 @@ def estimate_joint(labels, pred_probs, *, confident_joint=None, n_jobs=None):
     array([[0.33333333, 0.16666667],
            [0.        , 0.5       ]])
     """
+    if multi_label:
+        return multilabel.estimate_joint(labels, pred_probs, confident_joint=confident_joint,
+                                         n_jobs=n_jobs)
     if confident_joint is None:
         labels, pred_probs = check_labels_and_pred_probs(
             labels, pred_probs, n_jobs=n_jobs, allow_one_class=True
@@ -409,12 +428,13 @@ def estimate_py_and_noise_matrices_from_probabilities(
 @validate_params(
     {"labels": ["array-like"], "pred_probs": PRED_PROBS,
      "confident_joint": ["array-like", None],
-     "estimation_method": [StrOptions(set(ESTIMATION_METHODS))], "n_jobs": N_JOBS},
+     "estimation_method": [StrOptions(set(ESTIMATION_METHODS))], "multi_label": ["boolean"],
+     "n_jobs": N_JOBS},
     prefer_skip_nested_validation=True,
 )
 
 def num_label_issues(labels, pred_probs, *, confident_joint=None, estimation_method="off_diagonal",
-                     n_jobs=None):
+                     multi_label=False, n_jobs=None):
     """Estimate how many examples are mislabelled, without finding which.
 
     Parameters
@@ -431,6 +451,10 @@ def num_label_issues(labels, pred_probs, *, confident_joint=None, estimation_met
         joint, leaving out those whose given label is (within 1e-6) the most likely class;
         ``'off_diagonal_calibrated'`` is ``n`` times the off-diagonal mass of the calibrated
         joint; ``'off_diagonal_custom'`` does the same with the given ``confident_joint``.
+    multi_label : bool, default=False
+        ``labels`` holds a list of classes per example: the count of
+        :func:`sklearn_noisy.multilabel.num_label_issues` (only with
+        ``estimation_method='off_diagonal'``, which it follows).
     n_jobs : int, default=None
         OpenMP threads; ``None`` uses all cores.
 
@@ -448,6 +472,15 @@ def num_label_issues(labels, pred_probs, *, confident_joint=None, estimation_met
     >>> num_label_issues(labels, pred_probs)
     1
     """
+    if multi_label:
+        if estimation_method != "off_diagonal":
+            raise ValueError(
+                f"estimation_method={estimation_method!r} is not available with "
+                "multi_label=True, which counts the examples off the diagonal of the "
+                "one-vs-rest confident joints; use estimation_method='off_diagonal'."
+            )
+        return multilabel.num_label_issues(labels, pred_probs, confident_joint=confident_joint,
+                                           n_jobs=n_jobs)
     labels, pred_probs = check_labels_and_pred_probs(labels, pred_probs, n_jobs=n_jobs)
     if estimation_method == "off_diagonal_custom":
         if confident_joint is None:

@@ -1,11 +1,15 @@
 """Finding the label issues: which examples are likely mislabelled."""
 
+import numpy as np
 from sklearn.utils._param_validation import validate_params
 
 from . import _engine, multilabel
 from ._threads import kernel_threads
 from ._validation import (
+    FILTER_BY_OPTIONS,
     FIND_LABEL_ISSUES_PARAMETERS,
+    N_JOBS,
+    PRED_PROBS,
     check_confident_joint,
     check_labels_and_pred_probs,
     check_num_to_remove_per_class,
@@ -14,7 +18,7 @@ from ._validation import (
 
 
 @validate_params(
-    {**FIND_LABEL_ISSUES_PARAMETERS, "multi_label": ["boolean"]},
+    {**FIND_LABEL_ISSUES_PARAMETERS, "multi_label": ["boolean"], "verbose": ["verbose"]},
     prefer_skip_nested_validation=True,
 )
 def find_label_issues(
@@ -31,6 +35,7 @@ def find_label_issues(
     multiple_confident="argmax",
     multi_label=False,
     n_jobs=None,
+    verbose=False,
 ):
     """Find the examples whose given label is likely wrong.
 
@@ -89,6 +94,8 @@ def find_label_issues(
         :func:`sklearn_noisy.multilabel.find_label_issues`.
     n_jobs : int, default=None
         OpenMP threads; ``None`` uses all cores. Results do not depend on it.
+    verbose : bool, default=False
+        Print the number of issues found (to standard output). Results do not depend on it.
 
     Returns
     -------
@@ -126,7 +133,7 @@ def find_label_issues(
             return_indices_ranked_by=return_indices_ranked_by, rank_by_kwargs=rank_by_kwargs,
             frac_noise=frac_noise, num_to_remove_per_class=num_to_remove_per_class,
             min_examples_per_class=min_examples_per_class, confident_joint=confident_joint,
-            multiple_confident=multiple_confident, n_jobs=n_jobs,
+            multiple_confident=multiple_confident, n_jobs=n_jobs, verbose=verbose,
         )
     adjust_pred_probs = check_rank_by_kwargs(rank_by_kwargs, return_indices_ranked_by)
     labels, pred_probs = check_labels_and_pred_probs(labels, pred_probs, n_jobs=n_jobs)
@@ -143,6 +150,74 @@ def find_label_issues(
         min_examples_per_class=min_examples_per_class, rank_by=return_indices_ranked_by,
         adjust_pred_probs=adjust_pred_probs,
     )
+    if verbose:
+        _report_issues(result.label_issues, filter_by)
     if return_indices_ranked_by is None:
         return result.label_issues
     return result.ranked_label_issues
+
+
+def _report_issues(label_issues, filter_by):
+    """Print how many label issues were found (``verbose=True``)."""
+    print(f"Found {np.count_nonzero(label_issues)} label issues among {len(label_issues)} "
+          f"examples (filter_by={filter_by!r}).")
+
+
+@validate_params(
+    {"labels": ["array-like"], "pred_probs": PRED_PROBS, "calibrate": ["boolean"],
+     "filter_by": [FILTER_BY_OPTIONS], "n_jobs": N_JOBS},
+    prefer_skip_nested_validation=True,
+)
+def find_label_issues_using_argmax_confusion_matrix(labels, pred_probs, *, calibrate=True,
+                                                    filter_by="prune_by_noise_rate",
+                                                    n_jobs=None):
+    """A baseline: :func:`find_label_issues` with the confusion matrix as the confident joint.
+
+    The matrix counting the examples by (given label, argmax of ``pred_probs``) replaces the
+    confident joint; no thresholds are involved.
+
+    Parameters
+    ----------
+    labels : array-like of shape (n_samples,)
+        Given labels, integers in ``0..K-1``.
+    pred_probs : array-like of shape (n_samples, K)
+        Out-of-sample predicted probabilities.
+    calibrate : bool, default=True
+        Calibrate the confusion matrix (see
+        :func:`sklearn_noisy.count.calibrate_confident_joint`) before pruning.
+    filter_by : str, default='prune_by_noise_rate'
+        See :func:`find_label_issues`.
+    n_jobs : int, default=None
+        OpenMP threads; ``None`` uses all cores.
+
+    Returns
+    -------
+    label_issues : ndarray of bool of shape (n_samples,)
+
+    Notes
+    -----
+    The result equals that of cleanlab 2.9.0 when every class is both given and predicted;
+    otherwise the reference's confusion matrix is not K x K, and it fails or misaligns the
+    classes, where this function counts a zero row or column.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_noisy.filter import find_label_issues_using_argmax_confusion_matrix
+    >>> labels = np.array([0, 0, 0, 1, 1, 1])
+    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.4, 0.6],
+    ...                        [0.2, 0.8], [0.3, 0.7], [0.1, 0.9]])
+    >>> find_label_issues_using_argmax_confusion_matrix(labels, pred_probs)
+    array([False, False,  True, False, False, False])
+    """
+    labels, pred_probs = check_labels_and_pred_probs(labels, pred_probs, n_jobs=n_jobs)
+    n_classes = pred_probs.shape[1]
+    predicted = np.argmax(pred_probs, axis=1)
+    # Counted as (predicted, given) and transposed: the column-major layout of the reference's
+    # joint, so that calibration adds (and rounds) in the same order.
+    confusion = np.bincount(predicted * n_classes + labels, minlength=n_classes * n_classes)
+    joint = confusion.reshape(n_classes, n_classes).astype(np.float64).T
+    if calibrate:
+        joint = _engine.calibrate_joint(joint, np.bincount(labels, minlength=n_classes))
+    return find_label_issues(labels, pred_probs, filter_by=filter_by, confident_joint=joint,
+                             n_jobs=n_jobs)

@@ -2,7 +2,7 @@
 
 from sklearn.utils._param_validation import validate_params
 
-from . import _engine, multilabel
+from . import _dask, _engine, multilabel
 from ._threads import kernel_threads
 from ._validation import (
     FIND_LABEL_ISSUES_PARAMETERS,
@@ -17,6 +17,7 @@ from ._validation import (
     {**FIND_LABEL_ISSUES_PARAMETERS, "multi_label": ["boolean"]},
     prefer_skip_nested_validation=True,
 )
+@_dask.accepts_dask_arrays
 def find_label_issues(
     labels,
     pred_probs,

@@ -5,7 +5,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils._param_validation import validate_params
 
-from . import _engine
+from . import _dask, _engine
 from ._threads import kernel_threads
 from ._validation import (
     N_JOBS,
@@ -33,6 +33,7 @@ def _checked_scores(labels, pred_probs, method, adjust_pred_probs, n_jobs):
      "adjust_pred_probs": ["boolean"], "n_jobs": N_JOBS},
     prefer_skip_nested_validation=True,
 )
+@_dask.accepts_dask_arrays
 def get_label_quality_scores(labels, pred_probs, *, method="self_confidence",
                              adjust_pred_probs=False, n_jobs=None):
     """Score how likely each example's given label is to be correct (lower: more likely wrong).
@@ -86,6 +87,7 @@ def get_label_quality_scores(labels, pred_probs, *, method="self_confidence",
      "rank_by": [RANK_BY_OPTIONS], "rank_by_kwargs": [dict, None], "n_jobs": N_JOBS},
     prefer_skip_nested_validation=True,
 )
+@_dask.accepts_dask_arrays
 def order_label_issues(label_issues_mask, labels, pred_probs, *, rank_by="self_confidence",
                        rank_by_kwargs=None, n_jobs=None):
     """Order the flagged examples from most to least likely mislabelled.
@@ -138,6 +140,7 @@ def order_label_issues(label_issues_mask, labels, pred_probs, *, rank_by="self_c
 )
 
 
+@_dask.accepts_dask_arrays
 def find_top_issues(quality_scores, *, top=10):
     """Indices of the ``top`` lowest quality scores, lowest first (ties: smaller index first).
 

@@ -187,6 +187,8 @@ class PassOptions:
     rank_thresholds: np.ndarray = None
     #: The selection: "pruning" (with ``bits`` and ``quota``) or a low-score method.
     select: str = None
+    #: Whether a low-score selection takes the adjusted scores (``rank_thresholds``).
+    select_adjusted: bool = False
     bits: int = 0
     quota: np.ndarray = None
     count: int = 0
@@ -280,6 +282,29 @@ def flag_by_noise_rate(labels, pred_probs, quota, agreement, n_threads):
                        n_threads) != 0
 
 
+def margin_candidates(labels, pred_probs, flagged, quota):
+    """Per class, the flagged rows within the block's best by margin toward each class.
+
+    The kernel flags a row when it is among the block's ``quota[k, j]`` largest margins toward
+    some ``j``; which ``j`` is read from the margins: in each column, the rows at or above the
+    quota's largest margin (all of those tied with it, so that the merge can break ties by
+    index). Yields ``(group, negated margin, row)`` arrays.
+    """
+    n_classes = pred_probs.shape[1]
+    flagged = flagged[np.argsort(labels[flagged], kind="stable")]
+    classes, first = np.unique(labels[flagged], return_index=True)
+    for k, rows in zip(classes, np.split(flagged, first[1:])):
+        wanted = quota[k].copy()
+        wanted[k] = 0
+        columns = np.flatnonzero(wanted > 0)
+        margins = pred_probs[np.ix_(rows, columns)] - pred_probs[rows, k][:, None]
+        nth = np.minimum(wanted[columns], len(rows))
+        bar = np.sort(margins, axis=0)[len(rows) - nth, np.arange(len(columns))]
+        row, column = np.nonzero(margins >= bar)
+        yield (k * n_classes + columns[column], -margins[row, column].astype(np.float64),
+               rows[row])
+
+
 def candidates_block(labels, pred_probs, start, options):
     """Pass 4 on one block: its best candidates of each group of the selection."""
     labels, pred_probs = as_kernel_input(labels, pred_probs)
@@ -287,21 +312,15 @@ def candidates_block(labels, pred_probs, start, options):
     rows = np.arange(len(labels))
     if options.select == "pruning":
         _, _, agreement = confident_pass(labels, pred_probs, options)
-        groups, keys, candidate_rows = [], [], []
+        none = np.empty(0, dtype=np.intp)
+        groups, keys, candidate_rows = [none], [np.empty(0)], [none]
         if options.bits & PRUNED_BY_NOISE_RATE:
-            # The kernel flags the rows in the block's top quota of some pair; their margins
-            # then say in which pairs.
             flagged = np.flatnonzero(flag_by_noise_rate(
                 labels, pred_probs, options.quota, agreement,
                 kernel_threads(options.n_jobs, pred_probs)))
-            given = labels[flagged]
-            margins = pred_probs[flagged] - pred_probs[flagged, given][:, None]
-            eligible = options.quota[given] > 0
-            eligible[np.arange(len(flagged)), given] = False
-            row, column = np.nonzero(eligible)
-            groups.append(given[row] * n_classes + column)
-            keys.append(-margins[row, column].astype(np.float64))
-            candidate_rows.append(flagged[row])
+            for part in margin_candidates(labels, pred_probs, flagged, options.quota):
+                for column, values in zip((groups, keys, candidate_rows), part):
+                    column.append(values)
         if options.bits & PRUNED_BY_CLASS:
             groups.append(labels * (n_classes + 1))
             keys.append(pred_probs[rows, labels].astype(np.float64))
@@ -311,9 +330,10 @@ def candidates_block(labels, pred_probs, start, options):
     else:
         agreement = np.zeros(len(labels), dtype=np.uint8)
         table = {"group": np.zeros(len(labels), dtype=np.intp),
-                 "key": _engine.quality_scores(labels, pred_probs, options.select,
-                                               n_threads=kernel_threads(options.n_jobs,
-                                                                        pred_probs)),
+                 "key": _engine.quality_scores(
+                     labels, pred_probs, options.select,
+                     thresholds=options.rank_thresholds if options.select_adjusted else None,
+                     n_threads=kernel_threads(options.n_jobs, pred_probs)),
                  "index": rows}
     table = keep_best(table, capacity_of(options))
     local = table["index"]
@@ -402,10 +422,10 @@ def confident_learning(source, *, thresholds=None, multiple_confident="argmax",
         confident_joint = _engine.finish_confident_joint(counts, label_counts,
                                                          min_diagonal=min_diagonal,
                                                          calibrate=calibrate)
-    result = dict(label_counts=label_counts, thresholds=options.thresholds,
-                  class_thresholds=own_thresholds, confident_counts=counts,
-                  confident_joint=confident_joint, n_off_diagonal=totals["n_off_diagonal"],
-                  listed=totals["listed"])
+    result = {"label_counts": label_counts, "thresholds": options.thresholds,
+                  "class_thresholds": own_thresholds, "confident_counts": counts,
+                  "confident_joint": confident_joint, "n_off_diagonal": totals["n_off_diagonal"],
+                  "listed": totals["listed"]}
     if filter_by is None:
         return BlockResult(**result)
     if filter_by in ("confident_learning", "predicted_neq_given"):
@@ -434,3 +454,23 @@ def select(source, options):
                               functools.partial(combine_candidates, capacity=capacity),
                               shared=(options,))
     return issues_of_selection(table, options, source.n_classes)
+
+
+def lowest_scores(source, *, method="self_confidence", adjust_pred_probs=False,
+                  estimation_method="off_diagonal"):
+    """The examples with the lowest quality scores, as many as ``num_label_issues`` estimates.
+
+    Returns the issues (sorted indices) and their scores; see
+    :func:`sklearn_noisy.filter.find_label_issues_batched`.
+    """
+    result = confident_learning(source, allow_one_class=False)
+    if estimation_method == "off_diagonal":
+        count = result.n_off_diagonal
+    else:
+        count = _latent.count_off_diagonal(result.confident_joint, source.n_samples)
+    options = PassOptions(
+        thresholds=result.thresholds, n_jobs=source.n_jobs, rank_by=method,
+        rank_thresholds=result.class_thresholds if adjust_pred_probs else None,
+        select=method, select_adjusted=adjust_pred_probs, count=count,
+    )
+    return select(source, options)

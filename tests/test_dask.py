@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_classification
 
-from sklearn_noisy import ConfidentLearningClassifier, LabelPruner, NoiseEstimator
-from sklearn_noisy import count, rank
+from sklearn_noisy import ConfidentLearningClassifier, LabelPruner, NoiseEstimator, count, rank
 from sklearn_noisy import filter as filter_
 from sklearn_noisy._validation import FILTER_BY, RANK_BY
 
@@ -21,14 +20,11 @@ dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("dask.distributed")
 
 
-def random_problem(seed, n=700, n_classes=6, dtype=np.float32, ties=True):
-    """30% random labels; with ``ties``, integer logits so that probabilities and margins tie."""
+def random_problem(seed, n=700, n_classes=6, dtype=np.float32):
+    """Probabilities in steps of 1/16, so that many probabilities and margins tie exactly;
+    30% of the labels drawn at random."""
     rng = np.random.default_rng(seed)
-    logits = rng.normal(size=(n, n_classes)) * 2
-    if ties:
-        logits = np.round(logits)
-    pred_probs = np.exp(logits)
-    pred_probs /= pred_probs.sum(axis=1, keepdims=True)
+    pred_probs = (rng.multinomial(16, rng.dirichlet(np.ones(n_classes)), size=n) / 16)
     labels = np.where(rng.random(n) < 0.7, pred_probs.argmax(axis=1),
                       rng.integers(n_classes, size=n))
     return labels, pred_probs.astype(dtype)
@@ -163,10 +159,10 @@ def test_bad_dask_input_says_what_is_wrong():
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster:
-        with distributed.Client(cluster) as client:
-            yield client
+    with (distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                   host="127.0.0.1", dashboard_address=None) as cluster,
+          distributed.Client(cluster) as client):
+        yield client
 
 
 def test_a_cluster_gives_the_in_memory_results_of_every_filter_by(client):

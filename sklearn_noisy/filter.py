@@ -174,8 +174,8 @@ def find_label_issues_batched(labels=None, pred_probs=None, *, labels_file=None,
     with the defaults is ``find_label_issues(labels, pred_probs,
     filter_by="low_self_confidence", return_indices_ranked_by="self_confidence")``. The
     reference's function of this name approximates that answer; this one does not. It reads
-    the data five times, one block at a time: the labels, the self-confidences, the confident
-    counts and twice for the selection of the lowest scores. Memory holds one block and the
+    the data one block at a time, in four passes: the labels alone, then the
+    self-confidences, the confident counts and the selection of the lowest scores. Memory holds one block and the
     candidates of the selection (at most the number of issues).
 
     Parameters

@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import pathlib
-import resource
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,10 @@ MODES = ("memory", "memmap", "dask-threads", "cluster")
 
 
 def peak_bytes():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    # VmHWM, not getrusage: a child process inherits its parent's ru_maxrss across exec.
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM:"))
+    return int(line.split()[1]) * 1024
 
 
 def problem_block(seed, start, size, n_classes):

@@ -32,6 +32,8 @@ from ._selection import PRUNED_BY_CLASS, PRUNED_BY_NOISE_RATE, prune_flags
 from ._threads import kernel_threads
 from ._validation import check_labels, check_pred_probs
 
+#: How many partial results are combined at once (fewer merges of the growing result).
+COMBINE_EVERY = 8
 #: Columns of a table of candidates (one row per candidate; see :func:`keep_best`).
 CANDIDATE_COLUMNS = ("group", "key", "index", "near_argmax", "score")
 
@@ -135,12 +137,13 @@ class ArrayBlocks:
         return per_block.sum(axis=0), list(before)
 
     def map_reduce(self, func, combine, shared=(), per_block=None):
-        result = None
+        pending = []
         for b, (labels, pred_probs, start) in enumerate(self.blocks()):
             extra = () if per_block is None else (per_block[b],)
-            part = func(labels, pred_probs, start, *shared, *extra)
-            result = part if result is None else combine([result, part])
-        return result
+            pending.append(func(labels, pred_probs, start, *shared, *extra))
+            if len(pending) == COMBINE_EVERY:
+                pending = [combine(pending)]
+        return combine(pending) if len(pending) > 1 else pending[0]
 
     def issues_mask(self, indices):
         mask = np.zeros(self.n_samples, dtype=bool)
@@ -338,7 +341,9 @@ def candidates_block(labels, pred_probs, start, options):
     table = keep_best(table, capacity_of(options))
     local = table["index"]
     table["near_argmax"] = (agreement[local] & LABEL_NEAR_ARGMAX) != 0
-    table["score"] = rank_scores(labels, pred_probs, local, options)
+    # A row may be a candidate of several groups: score each row once.
+    rows, where = np.unique(local, return_inverse=True)
+    table["score"] = rank_scores(labels, pred_probs, rows, options)[where]
     table["index"] = local + start
     return table
 

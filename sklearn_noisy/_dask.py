@@ -31,9 +31,6 @@ from ._validation import (
     check_thresholds,
 )
 
-#: How many partial results one task of a reduction combines.
-SPLIT_EVERY = 8
-
 
 def is_dask_array(value):
     """Whether ``value`` is a dask array (without importing dask)."""
@@ -152,7 +149,8 @@ def tree_reduce(parts, combine):
 
     task = dask.delayed(combine, pure=True)
     while len(parts) > 1:
-        parts = [task(parts[i:i + SPLIT_EVERY]) for i in range(0, len(parts), SPLIT_EVERY)]
+        every = _blocks.COMBINE_EVERY
+        parts = [task(parts[i:i + every]) for i in range(0, len(parts), every)]
     return parts[0]
 
 

@@ -163,7 +163,8 @@ def test_batched_with_adjusted_scores_takes_the_lowest_adjusted_scores():
 def test_batched_says_how_many_it_found(capsys):
     labels, pred_probs = random_problem(9, n=200)
     found = find_label_issues_batched(labels, pred_probs, batch_size=64)
-    assert f"Found {len(found)} label issues among 200 examples (4 blocks" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert f"Found {len(found)} label issues among 200 examples (4 blocks" in printed
 
 
 @pytest.mark.parametrize("arguments, message", [

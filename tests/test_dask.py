@@ -7,6 +7,7 @@ import pathlib
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import numpy as np
 import pytest
@@ -160,9 +161,13 @@ def test_bad_dask_input_says_what_is_wrong():
 
 @pytest.fixture(scope="module")
 def client():
-    with (distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                   host="127.0.0.1", dashboard_address=None) as cluster,
-          distributed.Client(cluster) as client):
+    with warnings.catch_warnings():
+        # The scheduler's HTTP server listens on loopback, on port 8787 or, if another cluster
+        # of the machine holds it, on another port; the warning about that is not ours.
+        warnings.filterwarnings("ignore", "Port .* is already in use")
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           host="127.0.0.1", dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client:
         yield client
 
 

@@ -176,7 +176,8 @@ def find_label_issues_batched(labels=None, pred_probs=None, *, labels_file=None,
     reference's function of this name approximates that answer; this one does not. It reads
     the data one block at a time, in four passes: the labels alone, then the
     self-confidences, the confident counts and the selection of the lowest scores. Memory
-    holds one block and the candidates of the selection (at most the number of issues).
+    holds one block and the lowest scores of up to eight blocks waiting to be merged (each at
+    most the number of issues).
 
     Parameters
     ----------

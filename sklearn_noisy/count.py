@@ -22,7 +22,7 @@ the default here and each can be switched to the paper's rule:
 import numpy as np
 from sklearn.utils._param_validation import HasMethods, StrOptions, validate_params
 
-from . import _cv, _engine, _latent, multilabel
+from . import _cv, _dask, _engine, _latent, multilabel
 from ._threads import kernel_threads
 from ._validation import (
     MULTIPLE_CONFIDENT_OPTIONS,
@@ -46,6 +46,7 @@ PY_METHODS = StrOptions(set(_latent.PY_METHODS))
      "n_jobs": N_JOBS},
     prefer_skip_nested_validation=True,
 )
+@_dask.accepts_dask_arrays
 def get_confident_thresholds(labels, pred_probs, *, multi_label=False, n_jobs=None):
     """Per-class thresholds: the mean predicted probability of class k over examples labelled k.
 
@@ -110,6 +111,7 @@ def get_confident_thresholds(labels, pred_probs, *, multi_label=False, n_jobs=No
     prefer_skip_nested_validation=True,
 )
 
+@_dask.accepts_dask_arrays
 def compute_confident_joint(
     labels,
     pred_probs,
@@ -217,6 +219,7 @@ def _check_with_thresholds(labels, pred_probs, thresholds, n_jobs):
     {"confident_joint": ["array-like"], "labels": ["array-like"], "multi_label": ["boolean"]},
     prefer_skip_nested_validation=True,
 )
+@_dask.accepts_dask_arrays
 def calibrate_confident_joint(confident_joint, labels, *, multi_label=False):
     """Rescale a confident joint into an estimate of the joint counts of given and true labels.
 
@@ -269,6 +272,7 @@ def _check_joint_and_labels(confident_joint, labels):
      "confident_joint": ["array-like", None], "multi_label": ["boolean"], "n_jobs": N_JOBS},
     prefer_skip_nested_validation=True,
 )
+@_dask.accepts_dask_arrays
 def estimate_joint(labels, pred_probs, *, confident_joint=None, multi_label=False, n_jobs=None):
     """Estimate the joint distribution ``P(given label=i, true label=j)``.
 
@@ -322,6 +326,7 @@ def estimate_joint(labels, pred_probs, *, confident_joint=None, multi_label=Fals
      "converge_latent_estimates": ["boolean"]},
     prefer_skip_nested_validation=True,
 )
+@_dask.accepts_dask_arrays
 def estimate_latent(confident_joint, labels, *, py_method="cnt", converge_latent_estimates=False):
     """Estimate the latent prior and both noise matrices from a confident joint.
 
@@ -368,6 +373,7 @@ def estimate_latent(confident_joint, labels, *, py_method="cnt", converge_latent
     prefer_skip_nested_validation=True,
 )
 
+@_dask.accepts_dask_arrays
 def estimate_py_and_noise_matrices_from_probabilities(
     labels,
     pred_probs,
@@ -433,6 +439,7 @@ def estimate_py_and_noise_matrices_from_probabilities(
     prefer_skip_nested_validation=True,
 )
 
+@_dask.accepts_dask_arrays
 def num_label_issues(labels, pred_probs, *, confident_joint=None, estimation_method="off_diagonal",
                      multi_label=False, n_jobs=None):
     """Estimate how many examples are mislabelled, without finding which.

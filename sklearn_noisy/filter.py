@@ -1,9 +1,12 @@
 """Finding the label issues: which examples are likely mislabelled."""
 
-import numpy as np
-from sklearn.utils._param_validation import validate_params
+import os
+from numbers import Integral
 
-from . import _engine, multilabel
+import numpy as np
+from sklearn.utils._param_validation import Interval, validate_params
+
+from . import _blocks, _dask, _engine, multilabel
 from ._threads import kernel_threads
 from ._validation import (
     FILTER_BY_OPTIONS,
@@ -21,6 +24,7 @@ from ._validation import (
     {**FIND_LABEL_ISSUES_PARAMETERS, "multi_label": ["boolean"], "verbose": ["verbose"]},
     prefer_skip_nested_validation=True,
 )
+@_dask.accepts_dask_arrays
 def find_label_issues(
     labels,
     pred_probs,
@@ -221,3 +225,102 @@ def find_label_issues_using_argmax_confusion_matrix(labels, pred_probs, *, calib
         joint = _engine.calibrate_joint(joint, np.bincount(labels, minlength=n_classes))
     return find_label_issues(labels, pred_probs, filter_by=filter_by, confident_joint=joint,
                              n_jobs=n_jobs)
+
+
+@validate_params(
+    {"labels": ["array-like", None], "pred_probs": ["array-like", None],
+     "labels_file": [str, os.PathLike, None], "pred_probs_file": [str, os.PathLike, None],
+     "batch_size": [Interval(Integral, 1, None, closed="left")], "n_jobs": N_JOBS,
+     "verbose": ["boolean"], "quality_score_kwargs": [dict, None],
+     "num_issue_kwargs": [dict, None], "return_mask": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
+def find_label_issues_batched(labels=None, pred_probs=None, *, labels_file=None,
+                              pred_probs_file=None, batch_size=10000, n_jobs=None, verbose=True,
+                              quality_score_kwargs=None, num_issue_kwargs=None,
+                              return_mask=False):
+    """Find label issues reading ``pred_probs`` in blocks of rows, with bounded memory.
+
+    The answer is exactly that of the in-memory functions: the
+    :func:`sklearn_noisy.count.num_label_issues` examples with the lowest
+    :func:`sklearn_noisy.rank.get_label_quality_scores` (ties: smaller index first), which
+    with the defaults is ``find_label_issues(labels, pred_probs,
+    filter_by="low_self_confidence", return_indices_ranked_by="self_confidence")``. The
+    reference's function of this name approximates that answer; this one does not. It reads
+    the data one block at a time, in four passes: the labels alone, then the
+    self-confidences, the confident counts and the selection of the lowest scores. Memory
+    holds one block and the lowest scores of up to eight blocks waiting to be merged (each at
+    most the number of issues).
+
+    Parameters
+    ----------
+    labels : array-like of shape (n_samples,), default=None
+        Given labels, integers in ``0..K-1``: a numpy array, a memory-mapped one
+        (``np.load(path, mmap_mode="r")``) or any array that can be sliced by rows. Give
+        ``labels_file`` instead to have the file memory-mapped.
+    pred_probs : array-like of shape (n_samples, K), default=None
+        Out-of-sample predicted probabilities, as ``labels``; or give ``pred_probs_file``.
+    labels_file, pred_probs_file : str or path-like, default=None
+        ``.npy`` files (written by ``np.save``), memory-mapped one block at a time.
+    batch_size : int, default=10000
+        Rows per block; the largest that memory allows is fastest.
+    n_jobs : int, default=None
+        OpenMP threads of the kernels on each block; ``None`` uses all cores. Results do not
+        depend on it (the reference counts processes here).
+    verbose : bool, default=True
+        Print how many issues were found.
+    quality_score_kwargs : dict, default=None
+        ``method`` and ``adjust_pred_probs`` of
+        :func:`sklearn_noisy.rank.get_label_quality_scores`, for the scores that select and
+        rank the issues.
+    num_issue_kwargs : dict, default=None
+        ``estimation_method`` of :func:`sklearn_noisy.count.num_label_issues`:
+        ``'off_diagonal'`` (default) or ``'off_diagonal_calibrated'``.
+    return_mask : bool, default=False
+        Return a boolean mask instead of the ranked indices.
+
+    Returns
+    -------
+    label_issues : ndarray
+        The indices of the issues, lowest score first; or, with ``return_mask``, a boolean
+        mask of shape (n_samples,).
+
+    See Also
+    --------
+    find_label_issues : The same answer from arrays in memory, with every ``filter_by``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_noisy.filter import find_label_issues_batched
+    >>> labels = np.array([0, 0, 0, 1, 1, 1])
+    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.1, 0.9],
+    ...                        [0.2, 0.8], [0.3, 0.7], [0.1, 0.9]])
+    >>> find_label_issues_batched(labels, pred_probs, batch_size=4, verbose=False)
+    array([2])
+    """
+    arrays = {}
+    for name, array, path in [("labels", labels, labels_file),
+                              ("pred_probs", pred_probs, pred_probs_file)]:
+        if (array is None) == (path is None):
+            raise ValueError(f"Pass exactly one of {name} and {name}_file.")
+        arrays[name] = os.fspath(path) if array is None else array
+    quality = dict(quality_score_kwargs or {})
+    method = quality.pop("method", "self_confidence")
+    adjust_pred_probs = check_rank_by_kwargs(quality, method)
+    estimation = dict(num_issue_kwargs or {})
+    estimation_method = estimation.pop("estimation_method", "off_diagonal")
+    if estimation or estimation_method not in ("off_diagonal", "off_diagonal_calibrated"):
+        raise ValueError("num_issue_kwargs accepts only estimation_method, 'off_diagonal' or "
+                         f"'off_diagonal_calibrated'; got {num_issue_kwargs!r}.")
+    source = _blocks.ArrayBlocks(arrays["labels"], arrays["pred_probs"],
+                                 batch_size=batch_size, n_jobs=n_jobs)
+    issues, scores = _blocks.lowest_scores(source, method=method,
+                                           adjust_pred_probs=adjust_pred_probs,
+                                           estimation_method=estimation_method)
+    if verbose:
+        print(f"Found {len(issues)} label issues among {source.n_samples} examples "
+              f"({len(source.bounds)} blocks of at most {batch_size} rows).")
+    if return_mask:
+        return source.issues_mask(issues)
+    return issues[np.argsort(scores, kind="stable")]

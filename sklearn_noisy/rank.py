@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.metrics import log_loss
 from sklearn.utils._param_validation import StrOptions, validate_params
 
-from . import _engine
+from . import _dask, _engine
 from ._threads import kernel_threads
 from ._validation import (
     N_JOBS,
@@ -35,6 +35,7 @@ def _checked_scores(labels, pred_probs, method, adjust_pred_probs, n_jobs):
      "adjust_pred_probs": ["boolean"], "n_jobs": N_JOBS},
     prefer_skip_nested_validation=True,
 )
+@_dask.accepts_dask_arrays
 def get_label_quality_scores(labels, pred_probs, *, method="self_confidence",
                              adjust_pred_probs=False, n_jobs=None):
     """Score how likely each example's given label is to be correct (lower: more likely wrong).
@@ -88,6 +89,7 @@ def get_label_quality_scores(labels, pred_probs, *, method="self_confidence",
      "rank_by": [RANK_BY_OPTIONS], "rank_by_kwargs": [dict, None], "n_jobs": N_JOBS},
     prefer_skip_nested_validation=True,
 )
+@_dask.accepts_dask_arrays
 def order_label_issues(label_issues_mask, labels, pred_probs, *, rank_by="self_confidence",
                        rank_by_kwargs=None, n_jobs=None):
     """Order the flagged examples from most to least likely mislabelled.
@@ -140,6 +142,7 @@ def order_label_issues(label_issues_mask, labels, pred_probs, *, rank_by="self_c
 )
 
 
+@_dask.accepts_dask_arrays
 def find_top_issues(quality_scores, *, top=10):
     """Indices of the ``top`` lowest quality scores, lowest first (ties: smaller index first).
 

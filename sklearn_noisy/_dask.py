@@ -288,7 +288,7 @@ def num_label_issues(labels, pred_probs, *, confident_joint, estimation_method, 
 def find_label_issues(labels, pred_probs, *, filter_by, return_indices_ranked_by,
                       rank_by_kwargs, frac_noise, num_to_remove_per_class,
                       min_examples_per_class, confident_joint, multiple_confident,
-                      multi_label, n_jobs):
+                      multi_label, verbose, n_jobs):
     refuse_multi_label(multi_label)
     adjust_pred_probs = check_rank_by_kwargs(rank_by_kwargs, return_indices_ranked_by)
     source = DaskBlocks(labels, pred_probs, n_jobs)
@@ -302,6 +302,9 @@ def find_label_issues(labels, pred_probs, *, filter_by, return_indices_ranked_by
         min_examples_per_class=min_examples_per_class, rank_by=return_indices_ranked_by,
         adjust_pred_probs=adjust_pred_probs, allow_one_class=False,
     )
+    if verbose:
+        print(f"Found {len(result.issues)} label issues among {source.n_samples} examples "
+              f"(filter_by={filter_by!r}).")
     if return_indices_ranked_by is None:
         return source.issues_mask(result.issues)
     return result.ranked()

@@ -59,6 +59,16 @@ def threads():
 
 
 @pytest.mark.usefixtures("threads")
+def test_verbose_prints_what_the_in_memory_call_prints(capsys):
+    labels, pred_probs = random_problem(1)
+    filter_.find_label_issues(labels, pred_probs, verbose=True)
+    in_memory = capsys.readouterr().out
+    filter_.find_label_issues(*as_dask(labels, pred_probs), verbose=True)
+    assert capsys.readouterr().out == in_memory
+    assert in_memory.startswith("Found ")
+
+
+@pytest.mark.usefixtures("threads")
 @pytest.mark.parametrize("filter_by", FILTER_BY)
 def test_every_filter_by_gives_the_in_memory_mask_and_ranking(filter_by):
     labels, pred_probs = random_problem(0)

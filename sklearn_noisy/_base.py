@@ -10,7 +10,7 @@ from numbers import Integral
 
 import numpy as np
 from sklearn import get_config
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 from sklearn.model_selection import check_cv
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import Bunch, _safe_indexing, get_tags, indexable
@@ -21,6 +21,7 @@ from sklearn.utils.validation import column_or_1d, validate_data
 
 from . import _cv, _engine, _known_noise, _latent
 from ._cv import default_estimator
+from ._foreign import cloneable, fresh_copy
 from ._threads import kernel_threads
 from ._validation import (
     FILTER_BY_OPTIONS,
@@ -38,7 +39,9 @@ from ._validation import (
 SHARED_PARAMETERS_DOC = """\
     estimator : classifier, default=None
         The model whose out-of-fold ``predict_proba`` reveals the label issues. It is cloned,
-        never fitted in place. ``None`` means ``LogisticRegression(max_iter=1000)``.
+        never fitted in place. ``None`` means ``LogisticRegression(max_iter=1000)``. A model
+        that is not a scikit-learn estimator (only ``fit`` and ``predict_proba``, no
+        ``get_params``) is copied with :func:`copy.deepcopy` instead.
     cv : int, cross-validation generator or iterable, default=5
         How the out-of-fold probabilities are computed. An int gives a shuffled
         ``StratifiedKFold`` with that many folds (``None``: 5), seeded by ``random_state``; every
@@ -213,8 +216,9 @@ class BaseConfidentLearning(BaseEstimator):
         self.random_state = random_state
 
     def _get_estimator(self):
-        """A fresh clone of ``estimator`` (or of the default model)."""
-        return default_estimator() if self.estimator is None else clone(self.estimator)
+        """A fresh clone of ``estimator`` (or of the default model); a deep copy of a model
+        that is not a scikit-learn estimator (it has no ``get_params``)."""
+        return default_estimator() if self.estimator is None else fresh_copy(self.estimator)
 
     def _route_fit_params(self, params):
         """Split the fit parameters between the estimator's ``fit`` and the splitter.
@@ -240,7 +244,8 @@ class BaseConfidentLearning(BaseEstimator):
         """
         return (
             MetadataRouter(owner=self)
-            .add(estimator=self._get_estimator(), method_mapping=self._fit_mapping("fit"))
+            .add(estimator=cloneable(self._get_estimator()),
+                 method_mapping=self._fit_mapping("fit"))
             .add(
                 splitter=check_cv(self.cv, classifier=True),
                 method_mapping=self._fit_mapping("split"),
@@ -253,7 +258,7 @@ class BaseConfidentLearning(BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        estimator_tags = get_tags(self._get_estimator())
+        estimator_tags = get_tags(cloneable(self._get_estimator()))
         tags.input_tags.sparse = estimator_tags.input_tags.sparse
         tags.input_tags.allow_nan = estimator_tags.input_tags.allow_nan
         tags.target_tags.required = True
@@ -287,7 +292,7 @@ class BaseConfidentLearning(BaseEstimator):
         _cv.check_folds(y_encoded, splitter, classes,
                         hint=", or pass precomputed pred_probs to fit")
         return _cv.out_of_fold_pred_probs(
-            self._get_estimator(), X, y_encoded, splitter, n_jobs=self.n_jobs,
+            cloneable(self._get_estimator()), X, y_encoded, splitter, n_jobs=self.n_jobs,
             fit_params=routed.estimator.fit, split_params=routed.splitter.split,
         )
 

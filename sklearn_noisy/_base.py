@@ -86,7 +86,8 @@ KNOWN_FIT_PARAMETERS_DOC = """\
         thresholds : array-like of shape (n_classes,), default=None
             Per-class probability thresholds for counting the confident joint, instead of the
             mean self-confidence of each class; see
-            :func:`sklearn_noisy.count.compute_confident_joint`.
+            :func:`sklearn_noisy.count.compute_confident_joint`. (In the classifier they apply
+            to the probabilities of the first detection round, after any calibration.)
 """
 
 #: The docstring entries of the fitted attributes the three estimators share.

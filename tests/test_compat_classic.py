@@ -460,6 +460,11 @@ def test_learning_with_noisy_labels_fit_takes_classic_positional_arguments(noisy
                                                              noise_matrix)
     np.testing.assert_allclose(model.inverse_noise_matrix_, inverse)
     np.testing.assert_allclose(model.py_, py)
+    # The classic attribute names.
+    assert model.noise_matrix is model.noise_matrix_ and model.py is model.py_
+    assert model.inverse_noise_matrix is model.inverse_noise_matrix_
+    assert model.confident_joint is model.confident_joint_ and model.K == 3
+    np.testing.assert_allclose(model.ps, np.bincount(y) / len(y))
     with pytest.raises(ValueError, match="trace 1, but confident learning needs"):
         model.fit(X, y, psx, None, None, np.full((3, 3), 1 / 3))
 

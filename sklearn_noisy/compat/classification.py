@@ -44,8 +44,10 @@ class LearningWithNoisyLabels(ConfidentLearningClassifier):
     Attributes
     ----------
     classes_, estimator_, label_issues_, noise_matrix_, inverse_noise_matrix_, confident_joint_, py_, pred_probs_
-        As in :class:`sklearn_noisy.ConfidentLearningClassifier`. The classic attribute
-        ``noise_mask`` is ``label_issues_``.
+        As in :class:`sklearn_noisy.ConfidentLearningClassifier`. The classic attributes
+        ``noise_mask``, ``noise_matrix``, ``inverse_noise_matrix``, ``confident_joint``, ``py``,
+        ``ps`` and ``K`` read them after ``fit``; the fitted model is ``estimator_`` (the
+        classic class fitted ``clf`` itself).
 
     Notes
     -----
@@ -138,7 +140,21 @@ class LearningWithNoisyLabels(ConfidentLearningClassifier):
                            noise_matrix=noise_matrix, inverse_noise_matrix=inverse_noise_matrix,
                            thresholds=thresholds, **fit_params)
 
+    # The classic attributes, read from the fitted ones (AttributeError before fit).
+    noise_mask = property(lambda self: self.label_issues_,
+                          doc="The classic name of ``label_issues_``.")
+    noise_matrix = property(lambda self: self.noise_matrix_,
+                            doc="The classic name of ``noise_matrix_``.")
+    inverse_noise_matrix = property(lambda self: self.inverse_noise_matrix_,
+                                    doc="The classic name of ``inverse_noise_matrix_``.")
+    confident_joint = property(lambda self: self.confident_joint_,
+                               doc="The classic name of ``confident_joint_``.")
+    py = property(lambda self: self.py_, doc="The classic name of ``py_``.")
+    K = property(lambda self: len(self.classes_), doc="The number of classes.")
+
     @property
-    def noise_mask(self):
-        """The classic name of ``label_issues_``."""
-        return self.label_issues_
+    def ps(self):
+        """The fraction of the training examples given each label (the classic ``ps``)."""
+        # The calibrated confident joint's rows hold the label counts.
+        label_counts = self.confident_joint_.sum(axis=1)
+        return label_counts / label_counts.sum()

@@ -14,6 +14,7 @@ from ._base import (
     NOISE_RATE_FLOOR,
     BaseConfidentLearning,
     _fill_shared_docstring,
+    check_known_arguments,
     clean_class_index,
     default_estimator,
     subset_fit_params,
@@ -258,10 +259,12 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         options = resolve_options(self.preset, filter_by=self.filter_by, reweight=self.reweight,
                                   detection_rounds=self.detection_rounds,
                                   calibration=self.calibration)
-        if options["calibration"] is not None or self.extra_estimators:
-            pred_probs = self._better_pred_probs(X, y, pred_probs, routed, options)
         known = {"noise_matrix": noise_matrix, "inverse_noise_matrix": inverse_noise_matrix,
                  "thresholds": thresholds}
+        if options["calibration"] is not None or self.extra_estimators:
+            # A bad matrix or threshold is reported before any cross-validation.
+            check_known_arguments(known, self._check_targets(X, y)[3])
+            pred_probs = self._better_pred_probs(X, y, pred_probs, routed, options)
         X, y_encoded, noise = self._estimate_noise(X, y, pred_probs, routed,
                                                    clean_class=self.pulearning,
                                                    filter_by=options["filter_by"], known=known)

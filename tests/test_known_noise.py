@@ -146,14 +146,18 @@ def test_bad_known_arguments_are_explained(estimator, known, message):
         estimator.fit(X, labels, pred_probs=pred_probs, **known)
 
 
-def test_bad_known_matrix_fails_before_cross_validation():
-    class Exploding(LogisticRegression):
-        def fit(self, X, y, sample_weight=None):
-            raise AssertionError("cross-validation should not have started")
+class Exploding(LogisticRegression):
+    def fit(self, X, y, sample_weight=None):
+        raise AssertionError("cross-validation should not have started")
 
+
+@pytest.mark.parametrize("model", [NoiseEstimator(Exploding()),
+                                   ConfidentLearningClassifier(Exploding())])
+def test_bad_known_matrix_fails_before_cross_validation(model):
+    # (The classifier's default preset calibrates out-of-fold probabilities first.)
     X, labels, _ = noisy_problem(3, 2)
     with pytest.raises(ValueError, match="trace"):
-        NoiseEstimator(Exploding()).fit(X, labels, noise_matrix=[[0.5, 0.6], [0.5, 0.4]])
+        model.fit(X, labels, noise_matrix=[[0.5, 0.6], [0.5, 0.4]])
 
 
 def test_known_matrix_with_cross_validation_matches_the_reference_masks():

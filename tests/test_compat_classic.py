@@ -36,6 +36,7 @@ CLASSIC_SIGNATURES = [
      ["label_errors_bool", "psx", "labels", "sorted_index_method"]),
     ("pruning", "keep_at_least_n_per_class", ["prune_count_matrix", "n", "frac_noise"]),
     ("pruning", "reduce_prune_counts", ["prune_count_matrix", "frac_noise"]),
+    ("pruning", "multiclass_crossval_predict", ["pyx", "labels"]),
     ("latent_estimation", "num_label_errors", ["labels", "psx", "confident_joint"]),
     ("latent_estimation", "calibrate_confident_joint", ["confident_joint", "s", "multi_label"]),
     ("latent_estimation", "estimate_joint", ["s", "psx", "confident_joint", "multi_label"]),
@@ -264,6 +265,18 @@ def test_get_noise_indices_takes_the_classic_positional_order():
                                        prune_method="both",
                                        sorted_index_method="prob_given_label")
     np.testing.assert_array_equal(by_position, by_name)
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**31 - 1), n_samples=st.integers(5, 40), n_classes=st.integers(2, 5))
+def test_multiclass_crossval_predict_matches_reference(seed, n_samples, n_classes):
+    rng = np.random.default_rng(seed)
+    pyx = rng.random((n_samples, n_classes))
+    labels = [list(np.flatnonzero(row > 0.5)) or [int(np.argmax(row))]
+              for row in pyx + rng.normal(scale=0.2, size=pyx.shape)]
+    labels[0] = list(range(n_classes))  # every class given
+    np.testing.assert_array_equal(compat.multiclass_crossval_predict(pyx, labels),
+                                  cleanlab_filter._multiclass_crossval_predict(labels, pyx))
 
 
 # --- baseline_methods ---------------------------------------------------------------------------

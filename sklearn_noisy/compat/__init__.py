@@ -56,6 +56,7 @@ from .pruning import SORTED_INDEX_METHODS as SORTED_INDEX_METHODS
 from .pruning import (
     get_noise_indices,
     keep_at_least_n_per_class,
+    multiclass_crossval_predict,
     order_label_errors,
     reduce_prune_counts,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "generate_noisy_labels",
     "get_noise_indices",
     "keep_at_least_n_per_class",
+    "multiclass_crossval_predict",
     "noise_matrix_is_valid",
     "num_label_errors",
     "order_label_errors",

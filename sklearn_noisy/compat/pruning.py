@@ -4,6 +4,8 @@
 """
 
 import numpy as np
+from sklearn.metrics import f1_score
+from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.utils._param_validation import validate_params
 
 from .. import _engine, rank
@@ -20,10 +22,13 @@ SORTED_INDEX_METHODS = {
 CLASSIC_MIN_EXAMPLES_PER_CLASS = 5
 #: The classic name of :data:`CLASSIC_MIN_EXAMPLES_PER_CLASS`.
 MIN_NUM_PER_CLASS = CLASSIC_MIN_EXAMPLES_PER_CLASS
+#: The probability cut-offs that :func:`multiclass_crossval_predict` tries: 0.05, 0.10, ..., 0.85.
+CROSSVAL_PREDICT_BOUNDARIES = np.arange(1, 18) * 0.05
 
 __all__ = [
     "get_noise_indices",
     "keep_at_least_n_per_class",
+    "multiclass_crossval_predict",
     "order_label_errors",
     "reduce_prune_counts",
 ]
@@ -194,3 +199,43 @@ def reduce_prune_counts(prune_count_matrix, frac_noise=1.0):
     _check_frac_noise(frac_noise)
     # Keeping at least 0 examples per class changes nothing before the scaling.
     return _engine.keep_at_least_n_per_class(matrix.astype(float), 0, frac_noise)
+
+
+def multiclass_crossval_predict(pyx, labels):
+    """Multi-label predictions: every class whose probability exceeds one common cut-off.
+
+    The cut-off is the one of 0.05, 0.10, ..., 0.85 whose predictions have the best micro
+    F1 score against the given labels (the first, on ties).
+
+    Parameters
+    ----------
+    pyx : array-like of shape (n_samples, K)
+        Out-of-sample predicted probabilities of each class.
+    labels : list of lists of int
+        The classes given to each example.
+
+    Returns
+    -------
+    predictions : ndarray of uint8 of shape (n_samples, K)
+        One-hot predictions.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_noisy.compat.pruning import multiclass_crossval_predict
+    >>> pyx = np.array([[0.9, 0.6, 0.1], [0.2, 0.7, 0.3], [0.8, 0.1, 0.4]])
+    >>> multiclass_crossval_predict(pyx, [[0, 1], [1], [0, 2]])
+    array([[1, 1, 0],
+           [0, 1, 0],
+           [1, 0, 1]], dtype=uint8)
+    """
+    pyx = np.asarray(pyx, dtype=float)
+    if pyx.ndim != 2:
+        raise ValueError(f"pyx must be a 2-D array of shape (n_samples, K), got shape "
+                         f"{pyx.shape}.")
+    if len(labels) != pyx.shape[0]:
+        raise ValueError(f"labels has {len(labels)} entries but pyx has {pyx.shape[0]} rows.")
+    one_hot = MultiLabelBinarizer(classes=range(pyx.shape[1])).fit_transform(labels)
+    scores = [f1_score(one_hot, (pyx > cut).astype(np.uint8), average="micro")
+              for cut in CROSSVAL_PREDICT_BOUNDARIES]
+    return (pyx > CROSSVAL_PREDICT_BOUNDARIES[int(np.argmax(scores))]).astype(np.uint8)

@@ -18,6 +18,9 @@ def is_sklearn_estimator(model):
 
 def fresh_copy(model):
     """An unfitted copy of ``model``: a clone, or a deep copy of a model ``clone`` cannot copy."""
+    if isinstance(model, type):
+        raise TypeError(f"The model must be an instance, got the class {model.__name__}; pass "
+                        f"{model.__name__}() instead.")
     return clone(model) if is_sklearn_estimator(model) else copy.deepcopy(model)
 
 

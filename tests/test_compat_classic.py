@@ -451,6 +451,12 @@ def test_classifier_deep_copies_a_model_without_get_params(noisy_data):
     assert not hasattr(plain.model, "coef_")  # the given model is never fitted
 
 
+def test_a_model_class_instead_of_an_instance_is_explained(noisy_data):
+    X, y = noisy_data
+    with pytest.raises(TypeError, match=r"pass PlainModel\(\) instead"):
+        ConfidentLearningClassifier(PlainModel).fit(X, y)
+
+
 def test_learning_with_noisy_labels_takes_a_plain_model(noisy_data):
     X, y = noisy_data
     classic = compat.LearningWithNoisyLabels(clf=PlainModel(), seed=0).fit(X, y)

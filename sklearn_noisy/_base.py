@@ -10,7 +10,7 @@ from numbers import Integral
 
 import numpy as np
 from sklearn import get_config
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 from sklearn.model_selection import check_cv
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import Bunch, _safe_indexing, get_tags, indexable
@@ -19,8 +19,9 @@ from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, proces
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d, validate_data
 
-from . import _cv, _engine, _latent
+from . import _cv, _engine, _known_noise, _latent
 from ._cv import default_estimator
+from ._foreign import cloneable, fresh_copy
 from ._threads import kernel_threads
 from ._validation import (
     FILTER_BY_OPTIONS,
@@ -30,6 +31,7 @@ from ._validation import (
     RANK_BY_OPTIONS,
     check_num_to_remove_per_class,
     check_pred_probs,
+    check_thresholds,
 )
 
 #: The docstring entries of the parameters the three estimators share; each class docstring
@@ -37,7 +39,9 @@ from ._validation import (
 SHARED_PARAMETERS_DOC = """\
     estimator : classifier, default=None
         The model whose out-of-fold ``predict_proba`` reveals the label issues. It is cloned,
-        never fitted in place. ``None`` means ``LogisticRegression(max_iter=1000)``.
+        never fitted in place. ``None`` means ``LogisticRegression(max_iter=1000)``. A model
+        that is not a scikit-learn estimator (only ``fit`` and ``predict_proba``, no
+        ``get_params``) is copied with :func:`copy.deepcopy` instead.
     cv : int, cross-validation generator or iterable, default=5
         How the out-of-fold probabilities are computed. An int gives a shuffled
         ``StratifiedKFold`` with that many folds (``None``: 5), seeded by ``random_state``; every
@@ -65,6 +69,25 @@ default='prune_by_noise_rate'
     random_state : int, RandomState instance or None, default=None
         Seeds the shuffling of the folds when ``cv`` is an int. ``None`` draws fresh randomness
         without touching numpy's global random state; pass an int for reproducible results.
+"""
+
+#: The docstring entries of the parameters of ``fit`` that take what is known in advance.
+KNOWN_FIT_PARAMETERS_DOC = """\
+        noise_matrix : array-like of shape (n_classes, n_classes), default=None
+            A known noise matrix, ``P(given label = i | true label = j)`` at ``[i, j]``
+            (columns sum to 1, trace above 1), classes in the order of ``classes_``. It is used
+            instead of the estimate; the inverse noise matrix and ``py_`` follow from it and
+            the class frequencies of ``y`` (unless ``inverse_noise_matrix`` is given too).
+            The label issues are still found from the confident joint of the predicted
+            probabilities.
+        inverse_noise_matrix : array-like of shape (n_classes, n_classes), default=None
+            A known ``P(true label = j | given label = i)`` at ``[j, i]`` (columns sum to 1,
+            trace above 1), used likewise; ``py_`` is then ``inverse_noise_matrix @ P(given)``.
+        thresholds : array-like of shape (n_classes,), default=None
+            Per-class probability thresholds for counting the confident joint, instead of the
+            mean self-confidence of each class; see
+            :func:`sklearn_noisy.count.compute_confident_joint`. (In the classifier they apply
+            to the probabilities of the first detection round, after any calibration.)
 """
 
 #: The docstring entries of the fitted attributes the three estimators share.
@@ -106,6 +129,10 @@ def _fill_shared_docstring(cls):
     cls.__doc__ = cls.__doc__.replace(
         "    %(shared_parameters)s\n", SHARED_PARAMETERS_DOC
     ).replace("    %(shared_attributes)s\n", SHARED_ATTRIBUTES_DOC)
+    fit = cls.__dict__.get("fit")
+    if fit is not None and fit.__doc__ is not None:
+        fit.__doc__ = fit.__doc__.replace("        %(known_parameters)s\n",
+                                          KNOWN_FIT_PARAMETERS_DOC)
     return cls
 
 
@@ -136,6 +163,19 @@ def clean_class_index(clean_class, classes):
             f"{classes.tolist()!r}; pass the label of the class whose labels are all correct."
         )
     return int(matches[0])
+
+
+def check_known_arguments(known, classes):
+    """The noise matrices and thresholds given to ``fit``, checked against ``classes``."""
+    checked = {}
+    for name in ("noise_matrix", "inverse_noise_matrix"):
+        matrix = known.get(name)
+        checked[name] = (None if matrix is None
+                         else _known_noise.check_noise_matrix(matrix, name, classes))
+    thresholds = known.get("thresholds")
+    checked["thresholds"] = None if thresholds is None else check_thresholds(thresholds,
+                                                                             len(classes))
+    return checked
 
 
 class BaseConfidentLearning(BaseEstimator):
@@ -177,8 +217,9 @@ class BaseConfidentLearning(BaseEstimator):
         self.random_state = random_state
 
     def _get_estimator(self):
-        """A fresh clone of ``estimator`` (or of the default model)."""
-        return default_estimator() if self.estimator is None else clone(self.estimator)
+        """A fresh clone of ``estimator`` (or of the default model); a deep copy of a model
+        that is not a scikit-learn estimator (it has no ``get_params``)."""
+        return default_estimator() if self.estimator is None else fresh_copy(self.estimator)
 
     def _route_fit_params(self, params):
         """Split the fit parameters between the estimator's ``fit`` and the splitter.
@@ -204,7 +245,8 @@ class BaseConfidentLearning(BaseEstimator):
         """
         return (
             MetadataRouter(owner=self)
-            .add(estimator=self._get_estimator(), method_mapping=self._fit_mapping("fit"))
+            .add(estimator=cloneable(self._get_estimator()),
+                 method_mapping=self._fit_mapping("fit"))
             .add(
                 splitter=check_cv(self.cv, classifier=True),
                 method_mapping=self._fit_mapping("split"),
@@ -217,7 +259,7 @@ class BaseConfidentLearning(BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        estimator_tags = get_tags(self._get_estimator())
+        estimator_tags = get_tags(cloneable(self._get_estimator()))
         tags.input_tags.sparse = estimator_tags.input_tags.sparse
         tags.input_tags.allow_nan = estimator_tags.input_tags.allow_nan
         tags.target_tags.required = True
@@ -251,18 +293,21 @@ class BaseConfidentLearning(BaseEstimator):
         _cv.check_folds(y_encoded, splitter, classes,
                         hint=", or pass precomputed pred_probs to fit")
         return _cv.out_of_fold_pred_probs(
-            self._get_estimator(), X, y_encoded, splitter, n_jobs=self.n_jobs,
+            cloneable(self._get_estimator()), X, y_encoded, splitter, n_jobs=self.n_jobs,
             fit_params=routed.estimator.fit, split_params=routed.splitter.split,
         )
 
-    def _estimate_noise(self, X, y, pred_probs, routed, *, clean_class=None, filter_by=None):
+    def _estimate_noise(self, X, y, pred_probs, routed, *, clean_class=None, filter_by=None,
+                        known=None):
         """Validate the data, then estimate the label noise, touching no attribute of ``self``.
 
         The labels and the predicted probabilities are checked once, then one call of the
         engine computes the confident joint, the label issues and the quality scores.
         ``clean_class`` (a label or None) is a class assumed to have no label errors: its
         examples are never issues and the noise matrices give it no noise. ``filter_by``
-        replaces the parameter of the same name (for a subclass that resolves it).
+        replaces the parameter of the same name (for a subclass that resolves it). ``known``
+        maps ``noise_matrix``, ``inverse_noise_matrix`` and ``thresholds`` to what ``fit`` was
+        given (None or missing: estimated).
 
         Returns
         -------
@@ -272,6 +317,7 @@ class BaseConfidentLearning(BaseEstimator):
             The values of the shared fitted attributes, without their trailing underscore.
         """
         X, y, y_encoded, classes = self._check_targets(X, y)
+        known = check_known_arguments(known or {}, classes)
         clean = None if clean_class is None else clean_class_index(clean_class, classes)
         filter_by = self.filter_by if filter_by is None else filter_by
         num_to_remove_per_class = check_num_to_remove_per_class(
@@ -292,14 +338,22 @@ class BaseConfidentLearning(BaseEstimator):
                 )
         result = _engine.confident_learning(
             y_encoded, pred_probs, n_threads=kernel_threads(self.n_jobs, pred_probs),
-            clean_class=clean, filter_by=filter_by, frac_noise=self.frac_noise,
-            num_to_remove_per_class=num_to_remove_per_class,
+            thresholds=known["thresholds"], clean_class=clean, filter_by=filter_by,
+            frac_noise=self.frac_noise, num_to_remove_per_class=num_to_remove_per_class,
             min_examples_per_class=self.min_examples_per_class,
             rank_by=self.return_indices_ranked_by,
         )
-        py, noise_matrix, inverse_noise_matrix = _latent.estimate_latent(
-            result.confident_joint, result.label_counts
-        )
+        if known["noise_matrix"] is None and known["inverse_noise_matrix"] is None:
+            py, noise_matrix, inverse_noise_matrix = _latent.estimate_latent(
+                result.confident_joint, result.label_counts,
+                # A parameter of the classic LearningWithNoisyLabels only.
+                converge_latent_estimates=getattr(self, "converge_latent_estimates", False),
+            )
+        else:
+            py, noise_matrix, inverse_noise_matrix = _known_noise.complete_latent(
+                result.label_counts, noise_matrix=known["noise_matrix"],
+                inverse_noise_matrix=known["inverse_noise_matrix"], clean=clean,
+            )
         noise = Bunch(
             classes=classes,
             pred_probs=pred_probs,

@@ -14,6 +14,7 @@ from ._base import (
     NOISE_RATE_FLOOR,
     BaseConfidentLearning,
     _fill_shared_docstring,
+    check_known_arguments,
     clean_class_index,
     default_estimator,
     subset_fit_params,
@@ -228,7 +229,8 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         # The estimator inside is validated by its own fit.
         prefer_skip_nested_validation=False
     )
-    def fit(self, X, y, *, pred_probs=None, **fit_params):
+    def fit(self, X, y, *, pred_probs=None, noise_matrix=None, inverse_noise_matrix=None,
+            thresholds=None, **fit_params):
         """Find the label issues of ``(X, y)``, then fit the estimator on the other examples.
 
         Parameters
@@ -242,6 +244,7 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
             Precomputed out-of-sample predicted probabilities, columns in the order of the
             sorted class labels; cross-validation is then skipped and only the final model
             is fitted.
+        %(known_parameters)s
         **fit_params : dict
             Parameters of the estimator's ``fit``, used in cross-validation and in the final
             fit (per-sample values restricted to the kept examples); with metadata routing
@@ -256,11 +259,15 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         options = resolve_options(self.preset, filter_by=self.filter_by, reweight=self.reweight,
                                   detection_rounds=self.detection_rounds,
                                   calibration=self.calibration)
+        known = {"noise_matrix": noise_matrix, "inverse_noise_matrix": inverse_noise_matrix,
+                 "thresholds": thresholds}
         if options["calibration"] is not None or self.extra_estimators:
+            # A bad matrix or threshold is reported before any cross-validation.
+            check_known_arguments(known, self._check_targets(X, y)[3])
             pred_probs = self._better_pred_probs(X, y, pred_probs, routed, options)
         X, y_encoded, noise = self._estimate_noise(X, y, pred_probs, routed,
                                                    clean_class=self.pulearning,
-                                                   filter_by=options["filter_by"])
+                                                   filter_by=options["filter_by"], known=known)
         if options["detection_rounds"] > 1:
             self._detect_again(X, y_encoded, noise, routed, options)
         else:

@@ -53,7 +53,8 @@ class NoiseEstimator(BaseConfidentLearning):
         # The estimator inside is validated by its own fit.
         prefer_skip_nested_validation=False
     )
-    def fit(self, X, y, *, pred_probs=None, **fit_params):
+    def fit(self, X, y, *, pred_probs=None, noise_matrix=None, inverse_noise_matrix=None,
+            thresholds=None, **fit_params):
         """Estimate the label noise of ``(X, y)``.
 
         Parameters
@@ -66,6 +67,7 @@ class NoiseEstimator(BaseConfidentLearning):
         pred_probs : array-like of shape (n_samples, n_classes), default=None
             Precomputed out-of-sample predicted probabilities, columns in the order of the
             sorted class labels; cross-validation is then skipped and ``estimator`` unused.
+        %(known_parameters)s
         **fit_params : dict
             Parameters of the estimator's ``fit`` (and, with metadata routing enabled,
             ``groups`` for the splitter).
@@ -76,6 +78,8 @@ class NoiseEstimator(BaseConfidentLearning):
             The fitted estimator.
         """
         routed = self._route_fit_params(fit_params)
-        X, _, noise = self._estimate_noise(X, y, pred_probs, routed)
+        known = {"noise_matrix": noise_matrix, "inverse_noise_matrix": inverse_noise_matrix,
+                 "thresholds": thresholds}
+        X, _, noise = self._estimate_noise(X, y, pred_probs, routed, known=known)
         self._set_fitted_attributes(X, noise)
         return self

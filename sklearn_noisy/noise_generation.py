@@ -279,11 +279,7 @@ def _number_of_noiseless_columns(n_classes, trace, n_zeros, valid):
     fewest = max(0, n_zeros - k * (k - 2))
     most = n_zeros // (k - 1)
     if trace == k:
-        if n_zeros != k * (k - 1):
-            raise ValueError(
-                f"trace={trace} = K means every diagonal entry is 1 and every noise rate 0, so "
-                f"frac_zero_noise_rates must be 1; lower the trace for noisy columns."
-            )
+        # Only the identity has trace K: every noise rate is zero, whatever was asked.
         return k
     # Columns with a diagonal below 1: the rest of the trace must fit in them, strictly
     # positive if the matrix must be valid.
@@ -419,6 +415,37 @@ def _make_valid(noise_matrix, py):
     return (1 - step) * noise_matrix + step * widest
 
 
+def number_of_zero_noise_rates(K, frac_zero_noise_rates):
+    """How many of the ``K * (K - 1)`` noise rates ``frac_zero_noise_rates`` asks to be zero.
+
+    The fraction of the off-diagonal entries, rounded down, as in the reference
+    implementation; with two classes, one zero for a fraction of at least 0.5 (a second zero
+    would leave no noise at all) and none below.
+
+    Parameters
+    ----------
+    K : int
+        Number of classes, at least 2.
+    frac_zero_noise_rates : float in [0, 1]
+
+    Returns
+    -------
+    n_zeros : int
+
+    Examples
+    --------
+    >>> from sklearn_noisy.noise_generation import number_of_zero_noise_rates
+    >>> number_of_zero_noise_rates(3, 0.75), number_of_zero_noise_rates(2, 0.75)
+    (4, 1)
+    """
+    K = _check_int(K, "K", 2)
+    frac_zero_noise_rates = _check_fraction(frac_zero_noise_rates, "frac_zero_noise_rates")
+    if K == 2:
+        return int(frac_zero_noise_rates >= 0.5)
+    # The product in the reference's order, so that the floor agrees on every float.
+    return int(np.floor(K * (K - 1) * frac_zero_noise_rates))
+
+
 def generate_noise_matrix_from_trace(K, trace, *, py=None, valid_noise_matrix=True,
                                      frac_zero_noise_rates=0.0, random_state=None,
                                      max_iter=10000):
@@ -448,7 +475,9 @@ def generate_noise_matrix_from_trace(K, trace, *, py=None, valid_noise_matrix=Tr
         :func:`noise_matrix_is_valid`).
     frac_zero_noise_rates : float in [0, 1], default=0.0
         Fraction of the off-diagonal entries that are zero: exactly
-        ``round(frac_zero_noise_rates * K * (K - 1))`` of them. A column without noise
+        ``floor(K * (K - 1) * frac_zero_noise_rates)`` of them, and for ``K = 2`` one zero
+        when the fraction is at least 0.5 (see :func:`number_of_zero_noise_rates`). A column
+        without noise
         (diagonal 1) has ``K - 1`` zeros and any other column at most ``K - 2``, so a high
         fraction needs columns without noise and hence a high enough trace.
     random_state : int, Generator, RandomState or None, default=None
@@ -513,7 +542,7 @@ def generate_noise_matrix_from_trace(K, trace, *, py=None, valid_noise_matrix=Tr
                 "py has a zero entry: no noise matrix is valid for a class that never occurs. "
                 "Remove the class or pass valid_noise_matrix=False."
             )
-    n_zeros = int(np.round(frac_zero_noise_rates * K * (K - 1)))
+    n_zeros = number_of_zero_noise_rates(K, frac_zero_noise_rates)
     n_noiseless = _number_of_noiseless_columns(K, trace, n_zeros, valid_noise_matrix)
     rng = _as_generator(random_state)
 

@@ -219,7 +219,9 @@ def test_classic_latent_algebra_takes_optional_arguments_by_position():
     np.testing.assert_allclose(compat.compute_noise_matrix_from_inverse(ps, inverse, py),
                                noise_matrix)
     np.testing.assert_allclose(compat.compute_py(ps, noise_matrix, inverse, "marginal_ps"), py)
-    assert compat.compute_pyx is latent_algebra.compute_pyx
+    pred_probs = np.array([[0.9, 0.1], [0.3, 0.7]])
+    np.testing.assert_array_equal(compat.compute_pyx(pred_probs, noise_matrix, inverse),
+                                  latent_algebra.compute_pyx(pred_probs, noise_matrix, inverse))
     assert compat.compute_py_inv_noise_matrix is latent_algebra.compute_py_inv_noise_matrix
 
 
@@ -262,7 +264,8 @@ def test_learning_with_noisy_labels_is_the_meta_estimator_under_classic_names():
     np.testing.assert_array_equal(classic.noise_mask, modern.label_issues_)
     np.testing.assert_array_equal(classic.predict_proba(X), modern.predict_proba(X))
     assert sorted(classic.get_params(deep=False)) == [
-        "clf", "cv_n_folds", "n_jobs", "prune_method", "pulearning", "seed"
+        "clf", "converge_latent_estimates", "cv_n_folds", "n_jobs", "prune_method",
+        "pulearning", "seed",
     ]
 
 

@@ -8,6 +8,7 @@ from sklearn_noisy.noise_generation import (
     generate_noise_matrix_from_trace,
     generate_noisy_labels,
     noise_matrix_is_valid,
+    number_of_zero_noise_rates,
     randomly_distribute_N_balls_into_K_bins,
 )
 
@@ -123,7 +124,9 @@ def test_generated_valid_matrix_has_exact_trace_zeros_and_validity(
     trace = 1.2 + trace_fraction * (n_classes - 1.2)
     py = np.random.default_rng(seed).dirichlet(np.ones(n_classes))
     assume(np.all(py > 1e-6))
-    n_zeros = int(np.round(frac_zero * n_classes * (n_classes - 1)))
+    n_zeros = number_of_zero_noise_rates(n_classes, frac_zero)
+    if trace == n_classes:
+        n_zeros = n_classes * (n_classes - 1)  # the identity, whatever the fraction
     if not feasible_zero_count(n_classes, trace, n_zeros):
         with pytest.raises(ValueError, match="frac_zero_noise_rates"):
             generate_noise_matrix_from_trace(n_classes, trace, py=py,
@@ -139,6 +142,55 @@ def test_generated_valid_matrix_has_exact_trace_zeros_and_validity(
     assert off_diagonal_zeros(noise_matrix) == n_zeros
     assert noise_matrix_is_valid(noise_matrix, py)
     assert reference.noise_matrix_is_valid(noise_matrix, py)
+
+
+@pytest.mark.parametrize(
+    "n_classes, frac, expected",
+    [(2, 0.0, 0), (2, 0.49, 0), (2, 0.5, 1), (2, 0.75, 1), (2, 1.0, 1),
+     (3, 0.75, 4), (3, 0.5, 3), (3, 0.25, 1), (3, 0.16, 0), (4, 0.5, 6), (4, 0.95, 11)],
+)
+def test_number_of_zero_noise_rates_rounds_down(n_classes, frac, expected):
+    # floor(K (K - 1) frac); for K = 2, one zero from a fraction of 0.5 on.
+    assert number_of_zero_noise_rates(n_classes, frac) == expected
+
+
+def test_two_classes_with_three_quarters_zero_rates_has_one_zero():
+    # round(0.75 * 2) = 2 zeros would need both columns noise-free (trace 2); the reference
+    # asks for one, which trace 1.8 allows.
+    noise_matrix = generate_noise_matrix_from_trace(
+        2, 1.8, frac_zero_noise_rates=0.75, valid_noise_matrix=False, random_state=0
+    )
+    assert off_diagonal_zeros(noise_matrix) == 1
+    assert np.trace(noise_matrix) == pytest.approx(1.8)
+    assert sorted(np.diagonal(noise_matrix)) == pytest.approx([0.8, 1.0])
+
+
+@SETTINGS
+@given(
+    n_classes=st.integers(2, 6),
+    trace_fraction=st.floats(0.05, 0.95),
+    frac_zero=st.floats(0.0, 1.0),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_zero_noise_rate_count_matches_reference(n_classes, trace_fraction, frac_zero, seed):
+    # Where the reference needs no noise-free column (it never makes one on purpose), it sets
+    # exactly the number of zeros we do.
+    trace = 1 + trace_fraction * (n_classes - 1)
+    n_zeros = number_of_zero_noise_rates(n_classes, frac_zero)
+    assume(n_zeros <= n_classes * (n_classes - 2) or n_classes == 2)
+    state = np.random.get_state()  # the reference seeds numpy's global state
+    try:
+        expected = reference.generate_noise_matrix_from_trace(
+            n_classes, trace, frac_zero_noise_rates=frac_zero, valid_noise_matrix=False,
+            seed=seed,
+        )
+    finally:
+        np.random.set_state(state)
+    ours = generate_noise_matrix_from_trace(
+        n_classes, trace, frac_zero_noise_rates=frac_zero, valid_noise_matrix=False,
+        random_state=seed,
+    )
+    assert off_diagonal_zeros(ours) == off_diagonal_zeros(expected) == n_zeros
 
 
 @SETTINGS
@@ -174,11 +226,14 @@ def test_two_class_valid_matrix_needs_no_prior():
     assert noise_matrix_is_valid(noise_matrix, np.array([0.1, 0.9]))
 
 
-def test_trace_k_gives_the_identity():
+@pytest.mark.parametrize("n_classes, frac", [(4, 1.0), (4, 0.0), (3, 0.5), (2, 0.0), (2, 1.0)])
+def test_trace_k_gives_the_identity(n_classes, frac):
+    # The only matrix with trace K, as in the reference, whatever the fraction of zeros.
     noise_matrix = generate_noise_matrix_from_trace(
-        4, 4, py=np.ones(4) / 4, frac_zero_noise_rates=1.0, random_state=0
+        n_classes, n_classes, py=np.ones(n_classes) / n_classes, frac_zero_noise_rates=frac,
+        random_state=0,
     )
-    np.testing.assert_array_equal(noise_matrix, np.eye(4))
+    np.testing.assert_array_equal(noise_matrix, np.eye(n_classes))
 
 
 @pytest.mark.parametrize(
@@ -193,10 +248,9 @@ def test_trace_k_gives_the_identity():
         ({"K": 3, "trace": 2.0, "py": [0.5, 0.6, 0.5]}, "probability distribution"),
         ({"K": 1, "trace": 1.0}, "K must be at least 2"),
         ({"K": 4, "trace": 1.5, "py": np.ones(4) / 4, "frac_zero_noise_rates": 0.9},
-         "at least 3 columns without noise"),
+         "at least 2 columns without noise"),
         ({"K": 3, "trace": 2.5, "py": np.ones(3) / 3, "frac_zero_noise_rates": 1.0},
          "needs at least 3 columns without noise"),
-        ({"K": 3, "trace": 3.0, "py": np.ones(3) / 3}, "frac_zero_noise_rates must be 1"),
         ({"K": 3, "trace": 2.0, "py": np.ones(3) / 3, "frac_zero_noise_rates": 1.5}, r"in \[0, 1\]"),
         ({"K": 3, "trace": 2.0, "py": np.ones(3) / 3, "max_iter": 0},
          "max_iter must be at least 1"),

@@ -3,6 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
 from sklearn.utils import Bunch, _safe_indexing
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -280,7 +281,10 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
                                   extra_estimators=self.extra_estimators)
         extras = options["extra_estimators"]
         if isinstance(extras, str) and extras == SECOND_MODEL:
-            options["extra_estimators"] = second_model(self._get_estimator(), X)
+            options["extra_estimators"] = [
+                self._request_accepted(model, routed)
+                for model in second_model(self._get_estimator(), X)
+            ]
             options["only_accepted_fit_params"] = True
         if options["calibration"] is not None or options["extra_estimators"]:
             pred_probs = self._better_pred_probs(X, y, pred_probs, routed, options)
@@ -349,6 +353,14 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         if not options.get("only_accepted_fit_params"):
             return fit_params
         return {k: v for k, v in fit_params.items() if has_fit_parameter(extra, k)}
+
+    @staticmethod
+    def _request_accepted(model, routed):
+        """``model``, requesting (with metadata routing on) the fit parameters it takes."""
+        accepted = [name for name in routed.estimator.fit if has_fit_parameter(model, name)]
+        if accepted and get_config()["enable_metadata_routing"]:
+            model.set_fit_request(**dict.fromkeys(accepted, True))
+        return model
 
     def _routed_to(self, extra, routed, options):
         """``routed`` with the fit parameters for an extra estimator."""

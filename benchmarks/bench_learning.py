@@ -68,7 +68,13 @@ STRATEGIES = {
     "3 rounds": ({**NO_REWEIGHT, "detection_rounds": 3}, "cv5"),
     "temperature": ({**NO_REWEIGHT, "calibration": "temperature"}, "cv5"),
     "ensemble logreg+hgb": (NO_REWEIGHT, "ensemble"),
-    # preset='recommended': prune_by_noise_rate, no reweighting, 3 rounds, temperature.
+    # The recommended preset of the previous release.
+    "3 rounds, temperature": ({**NO_REWEIGHT, "detection_rounds": 3,
+                               "calibration": "temperature"}, "cv5"),
+    # preset='recommended': prune_by_noise_rate, no reweighting, 3 rounds, the estimator's
+    # out-of-fold probabilities averaged with those of a second model of another kind (here
+    # the other base model: the small gradient boosting next to the logistic regression, a
+    # logistic regression next to the gradient boosting), in every round.
     "default": ({}, "cv5"),
 }
 #: The costlier strategies, measured with --extra (10 more fits, or a second model in every
@@ -304,6 +310,9 @@ def main():
     parser.add_argument("--n-jobs", type=int, default=2, help="draws run in parallel (default 2)")
     parser.add_argument("--extra", action="store_true",
                         help="also the costlier strategies (10 folds; ensemble in every round)")
+    parser.add_argument("--strategies", nargs="*", default=None,
+                        help="only these strategies (names of STRATEGIES or EXTRA_STRATEGIES), "
+                             "besides 'ours, preset=reference' and 'default'")
     parser.add_argument("--save", help="pickle the results to this file")
     parser.add_argument("--load", help="print the tables of results saved with --save")
     args = parser.parse_args()
@@ -314,6 +323,9 @@ def main():
         print_tables(rows, seconds)
         return
     strategies = {**STRATEGIES, **(EXTRA_STRATEGIES if args.extra else {})}
+    if args.strategies is not None:
+        names = dict.fromkeys(["ours, preset=reference", *args.strategies, "default"])
+        strategies = {name: {**STRATEGIES, **EXTRA_STRATEGIES}[name] for name in names}
     data = {k: v for k, v in datasets().items() if args.datasets is None or k in args.datasets}
     jobs = [  # seed first: an interrupted run has every cell at the same number of seeds
         delayed(one_draw)(name, X, y, noise, sparsity, seed, strategies)

@@ -131,6 +131,7 @@ class CleanLearning(ConfidentLearningClassifier):
     preset = "reference"
     reweight = True
     detection_rounds = 1
+    readmit = False
     relabel_margin = None
     calibration = None
     extra_estimators = None

@@ -9,25 +9,46 @@ implementation:
   (:func:`temperature_scale`);
 - iterated detection: detect again on the examples kept so far, with probabilities recomputed
   on them, until a round flags nothing (:func:`detect_iteratively`);
+- readmission: the probabilities of the flagged examples from models trained on the kept ones
+  only (:func:`fold_pred_probs`), so that those no longer flagged come back;
 - relabelling the issues to their predicted class instead of dropping them
   (:func:`training_labels`);
+- the second model that the recommended preset ensembles with the user's (:func:`second_model`);
 - the presets: the values the options take when left at ``'auto'`` (:data:`PRESETS`).
 """
 
 import numpy as np
+import scipy.sparse as sp
+from joblib import Parallel, delayed
 from scipy.optimize import minimize_scalar
+from sklearn.base import clone
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
-from sklearn.utils import check_random_state
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import _safe_indexing, check_array, check_random_state
+
+from ._base import subset_fit_params
+from ._cv import fold_workers
+
+#: The value of ``extra_estimators`` that stands for :func:`second_model`.
+SECOND_MODEL = "second model"
 
 #: The values of the classifier's ``'auto'`` options for each ``preset``. 'reference' is what
 #: cleanlab 2.9.0's CleanLearning does; 'recommended' won on average over the grid of
 #: benchmarks/bench_learning.py (see the user guide's estimators page for the numbers).
 PRESETS = {
     "recommended": {"filter_by": "prune_by_noise_rate", "reweight": False,
-                    "detection_rounds": 3, "calibration": "temperature"},
+                    "detection_rounds": 3, "readmit": True, "calibration": None,
+                    "extra_estimators": SECOND_MODEL},
     "reference": {"filter_by": "prune_by_noise_rate", "reweight": True,
-                  "detection_rounds": 1, "calibration": None},
+                  "detection_rounds": 1, "readmit": False, "calibration": None,
+                  "extra_estimators": None},
 }
+
+#: Where the classes of tree models come from: they get a linear second model.
+TREE_MODULES = ("sklearn.tree", "sklearn.ensemble", "xgboost", "lightgbm", "catboost")
 
 #: Temperatures searched by temperature scaling (a bounded scalar search on this interval).
 TEMPERATURE_BOUNDS = (0.05, 20.0)
@@ -37,8 +58,40 @@ def resolve_options(preset, **options):
     """The options, with each ``'auto'`` replaced by the value of ``preset``."""
     defaults = PRESETS[preset]
     return {
-        name: defaults[name] if value == "auto" else value for name, value in options.items()
+        name: defaults[name] if isinstance(value, str) and value == "auto" else value
+        for name, value in options.items()
     }
+
+
+def second_model(estimator, X):
+    """The model whose out-of-fold probabilities the recommended preset averages with
+    ``estimator``'s: a model of another kind, which makes other mistakes.
+
+    Next to a tree model (its class, or a pipeline's last step, comes from
+    :data:`TREE_MODULES`) a logistic regression on standardised features; next to anything
+    else a small gradient boosting (10 iterations of at most 8 leaves). Both need ``X`` dense
+    and numeric (the logistic regression also finite); for any other ``X`` there is no second
+    model.
+
+    Returns
+    -------
+    models : list of zero or one unfitted classifier
+    """
+    final = estimator[-1] if isinstance(estimator, Pipeline) else estimator
+    if sp.issparse(X):
+        return []
+    if type(final).__module__.startswith(TREE_MODULES):
+        model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    else:
+        # A fixed seed: with None it would draw from numpy's global random state.
+        model = HistGradientBoostingClassifier(max_iter=10, max_leaf_nodes=8, min_samples_leaf=5,
+                                               learning_rate=0.3, early_stopping=False,
+                                               random_state=0)
+    try:
+        check_array(X, dtype="numeric", ensure_all_finite=isinstance(model, Pipeline))
+    except (TypeError, ValueError):
+        return []
+    return [model]
 
 
 def average_pred_probs(pred_probs_list):
@@ -131,6 +184,47 @@ def detect_iteratively(issues, detect_among, max_rounds):
             break
         issues[kept[new]] = True
     return issues, n_rounds
+
+
+def fold_pred_probs(estimator, X, y, splits, X_other, *, fit_params=None, n_jobs=None):
+    """Out-of-fold probabilities of ``(X, y)``, and those of ``X_other`` from the same models.
+
+    One clone of ``estimator`` is fitted on the training part of each split of ``splits``;
+    it predicts the test part, and every row of ``X_other`` (examples outside ``X``), whose
+    probabilities are averaged over the folds.
+
+    Parameters
+    ----------
+    estimator : classifier
+    X : indexable of shape (n_samples, n_features)
+    y : ndarray of int of shape (n_samples,)
+        Encoded labels 0..K-1, every class in the training part of every split.
+    splits : list of (train, test) index arrays
+        Test parts that cover every row once.
+    X_other : indexable of shape (n_other, n_features)
+    fit_params : dict, default=None
+        Parameters of ``fit``; the per-sample ones are restricted to each training part.
+    n_jobs : int, default=None
+        Folds fitted in parallel.
+
+    Returns
+    -------
+    pred_probs : ndarray of shape (n_samples, K)
+    other_pred_probs : ndarray of shape (n_other, K)
+    """
+
+    def fit_predict(train, test):
+        params = subset_fit_params(fit_params or {}, train, len(y))
+        model = clone(estimator).fit(_safe_indexing(X, train), y[train], **params)
+        return model.predict_proba(_safe_indexing(X, test)), model.predict_proba(X_other)
+
+    results = Parallel(n_jobs=fold_workers(n_jobs))(
+        delayed(fit_predict)(train, test) for train, test in splits
+    )
+    pred_probs = np.empty((len(y), results[0][0].shape[1]))
+    for (_, test), (test_probs, _) in zip(splits, results):
+        pred_probs[test] = test_probs
+    return pred_probs, np.mean([other for _, other in results], axis=0)
 
 
 def training_labels(labels, pred_probs, issues, relabel_margin):

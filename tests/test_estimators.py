@@ -63,8 +63,11 @@ def test_pandas_categorical_labels_and_dataframe_features(Estimator, data):
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_sparse_features_give_the_results_of_dense_ones(Estimator, data):
     X, y = data
-    dense = Estimator(random_state=0).fit(X, y)
-    sparse = Estimator(random_state=0).fit(sp.csr_matrix(X), y)
+    # The recommended preset's second model (a gradient boosting) takes only dense features,
+    # so it is left out for sparse ones: compare without it.
+    params = {"extra_estimators": None} if Estimator is ConfidentLearningClassifier else {}
+    dense = Estimator(random_state=0, **params).fit(X, y)
+    sparse = Estimator(random_state=0, **params).fit(sp.csr_matrix(X), y)
     assert_allclose(sparse.pred_probs_, dense.pred_probs_, rtol=1e-4, atol=1e-6)
     assert_array_equal(sparse.label_issues_, dense.label_issues_)
 

@@ -4,17 +4,24 @@ probabilities, the presets, and that the recommended preset learns better than t
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import make_classification
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.naive_bayes import GaussianNB
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from sklearn_noisy import ConfidentLearningClassifier, LabelPruner, NoiseEstimator
+from sklearn_noisy.filter import find_label_issues
 from sklearn_noisy._strategies import (
     PRESETS,
     detect_iteratively,
+    fold_pred_probs,
     resolve_options,
+    second_model,
     temperature_scale,
     training_labels,
 )
@@ -40,12 +47,13 @@ def noisy_data():
 
 
 def test_the_recommended_preset_beats_the_reference_on_clean_test_labels():
-    # Clean test labels, 4 seeds: on average at least 1.5 points more accurate than the
-    # reference's behaviour (preset='reference'), and never less accurate.
+    # 300 noisy training labels, clean test labels, 4 seeds: on average at least 3 points more
+    # accurate than the reference's behaviour (preset='reference'), and never more than one
+    # point less accurate.
     gains = []
     for seed in range(4):
-        X, y = four_classes(seed)
-        X_train, y_train, X_test, y_test = X[:600], y[:600], X[600:], y[600:]
+        X, y = four_classes(seed, n_samples=600)
+        X_train, y_train, X_test, y_test = X[:300], y[:300], X[300:], y[300:]
         noisy = generate_noisy_labels(y_train, CYCLIC_NOISE, random_state=seed)
         scores = [
             ConfidentLearningClassifier(LogisticRegression(), preset=preset, random_state=seed)
@@ -53,17 +61,79 @@ def test_the_recommended_preset_beats_the_reference_on_clean_test_labels():
             for preset in ("recommended", "reference")
         ]
         gains.append(scores[0] - scores[1])
-    assert np.mean(gains) >= 0.015, gains
-    assert min(gains) >= 0, gains
+    assert np.mean(gains) >= 0.03, gains
+    assert min(gains) >= -0.01, gains
 
 
 def test_auto_options_follow_the_preset_and_explicit_values_win():
     assert resolve_options("reference", filter_by="auto", reweight="auto",
-                           detection_rounds="auto", calibration="auto") == PRESETS["reference"]
+                           detection_rounds="auto", readmit="auto", calibration="auto",
+                           extra_estimators="auto") == PRESETS["reference"]
+    extras = [GaussianNB()]
     assert resolve_options("recommended", filter_by="both", reweight="auto",
-                           detection_rounds=1, calibration=None) == {
+                           detection_rounds=1, readmit=False, calibration=None,
+                           extra_estimators=extras) == {
         "filter_by": "both", "reweight": PRESETS["recommended"]["reweight"],
-        "detection_rounds": 1, "calibration": None}
+        "detection_rounds": 1, "readmit": False, "calibration": None,
+        "extra_estimators": extras}
+
+
+def test_the_second_model_is_of_another_kind_and_only_for_dense_numeric_features():
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    for estimator in (LogisticRegression(), GaussianNB(),
+                      make_pipeline(StandardScaler(), LogisticRegression())):
+        (model,) = second_model(estimator, X)
+        assert isinstance(model, HistGradientBoostingClassifier)
+    for estimator in (HistGradientBoostingClassifier(), RandomForestClassifier(),
+                      make_pipeline(StandardScaler(), RandomForestClassifier())):
+        (model,) = second_model(estimator, X)
+        assert isinstance(model, Pipeline) and isinstance(model[-1], LogisticRegression)
+    with_nan = X.copy()
+    with_nan[0, 0] = np.nan
+    assert len(second_model(LogisticRegression(), with_nan)) == 1  # gradient boosting: NaN ok
+    assert second_model(HistGradientBoostingClassifier(), with_nan) == []
+    assert second_model(LogisticRegression(), sp.csr_matrix(X)) == []
+    assert second_model(LogisticRegression(), np.array([["a", "b"]] * 20)) == []
+
+
+def test_the_recommended_preset_averages_the_estimator_with_the_second_model(noisy_data):
+    X, y = noisy_data
+    model = ConfidentLearningClassifier(LogisticRegression(), detection_rounds=1,
+                                        random_state=0).fit(X, y)
+    members = [NoiseEstimator(e, random_state=0).fit(X, y).pred_probs_
+               for e in [LogisticRegression()] + second_model(LogisticRegression(), X)]
+    assert_allclose(model.pred_probs_, np.mean(members, axis=0))
+    alone = ConfidentLearningClassifier(LogisticRegression(), detection_rounds=1,
+                                        extra_estimators=None, random_state=0).fit(X, y)
+    assert_allclose(alone.pred_probs_, members[0])
+
+
+def test_readmission_only_unflags_and_keeps_what_the_kept_models_still_flag(noisy_data):
+    X, y = noisy_data
+    options = {"extra_estimators": None, "detection_rounds": 2, "random_state": 0}
+    without = ConfidentLearningClassifier(readmit=False, **options).fit(X, y)
+    model = ConfidentLearningClassifier(readmit=True, **options).fit(X, y)
+    assert np.all(without.label_issues_[model.label_issues_])  # nothing newly flagged
+    assert model.label_issues_.sum() < without.label_issues_.sum()
+    assert_array_equal(np.sort(model.ranked_label_issues_), np.flatnonzero(model.label_issues_))
+    # The readmitted examples are those the rule no longer flags, with probabilities from
+    # models trained on the kept examples (out of fold for them, every fold's for the others).
+    kept, flagged = ~without.label_issues_, without.label_issues_
+    splits = list(StratifiedKFold(5, shuffle=True, random_state=np.random.RandomState(0))
+                  .split(X[kept], y[kept]))
+    probs = np.empty((len(y), 4))
+    probs[kept], probs[flagged] = fold_pred_probs(
+        LogisticRegression(max_iter=1000), X[kept], y[kept], splits, X[flagged])
+    still = find_label_issues(y, probs, filter_by="prune_by_noise_rate")
+    assert_array_equal(model.label_issues_, without.label_issues_ & still)
+
+
+def test_the_second_model_gets_only_the_fit_parameters_it_takes(noisy_data):
+    X, y = noisy_data
+    weights = np.ones(len(y))
+    # The second model of a tree model is a pipeline, whose fit takes no sample_weight.
+    ConfidentLearningClassifier(HistGradientBoostingClassifier(max_iter=5), detection_rounds=2,
+                                random_state=0).fit(X, y, sample_weight=weights)
 
 
 def test_training_labels_relabel_the_issues_above_the_margin_and_drop_the_others():
@@ -169,6 +239,7 @@ def test_temperature_calibration_applies_to_given_pred_probs(noisy_data):
     X, y = noisy_data
     pred_probs = NoiseEstimator(random_state=0).fit(X, y).pred_probs_
     model = ConfidentLearningClassifier(calibration="temperature", detection_rounds=1,
+                                        extra_estimators=None,
                                         random_state=0).fit(X, y, pred_probs=pred_probs)
     assert_allclose(model.pred_probs_, temperature_scale(pred_probs, y, random_state=0))
 

@@ -84,6 +84,7 @@ class LearningWithNoisyLabels(ConfidentLearningClassifier):
     preset = "reference"
     reweight = True
     detection_rounds = 1
+    readmit = False
     relabel_margin = None
     calibration = None
     extra_estimators = None

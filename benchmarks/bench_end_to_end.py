@@ -249,11 +249,21 @@ def main():
     args = parser.parse_args()
     with_reference = not args.no_reference
     fit_rows = 2_000 if args.quick else 20_000
-    out = [f"load average at start: {os.getloadavg()}"]
+    out = []
+
+    def report(text):
+        # Each table as soon as it is measured: a long run that is stopped keeps what it did.
+        out.append(text)
+        print(text + "\n", flush=True)
+        if args.output:
+            with open(args.output, "w") as f:
+                f.write("\n\n".join(out) + "\n")
+
+    report(f"load average at start: {os.getloadavg()}")
     if "fit" in args.sections:
-        out.append(bench_fit(fit_rows, with_reference))
+        report(bench_fit(fit_rows, with_reference))
     if "threads" in args.sections:
-        out.append(bench_threads(fit_rows))
+        report(bench_threads(fit_rows))
     if "search" in args.sections:
         for name in args.datasets:
             if name == "digits":
@@ -261,13 +271,8 @@ def main():
                 X, y = (X[:600], y[:600]) if args.quick else (X, y)
             else:
                 X, y = classification(3_000 if args.quick else 100_000, args.features_100k)
-            out.append(bench_search(name, X, y, with_reference))
-    out.append(f"load average at end: {os.getloadavg()}")
-    text = "\n\n".join(out)
-    print(text)
-    if args.output:
-        with open(args.output, "w") as f:
-            f.write(text + "\n")
+            report(bench_search(name, X, y, with_reference))
+    report(f"load average at end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

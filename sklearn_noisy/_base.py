@@ -19,7 +19,7 @@ from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, proces
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d, validate_data
 
-from . import _cv, _engine, _known_noise, _latent
+from . import _cv, _engine, _known_noise, _latent, _memory
 from ._cv import default_estimator
 from ._foreign import cloneable, fresh_copy
 from ._threads import kernel_threads
@@ -69,6 +69,16 @@ default='prune_by_noise_rate'
     random_state : int, RandomState instance or None, default=None
         Seeds the shuffling of the folds when ``cv`` is an int. ``None`` draws fresh randomness
         without touching numpy's global random state; pass an int for reproducible results.
+    memory : str, object with the joblib.Memory interface or None, default=None
+        Caches the fits of ``estimator`` (as ``memory`` does in scikit-learn's ``Pipeline``):
+        a path to a cache directory, or a ``joblib.Memory``. The out-of-fold probabilities
+        are looked up by the data, the folds, the estimator's class and parameters and its
+        fit parameters, so a search over ``filter_by``, ``frac_noise`` and the other
+        parameters of confident learning cross-validates each model once per data set.
+        Folds that change at every fit are never cached: with an int ``cv``, pass an
+        integer ``random_state`` (``None`` draws new folds at every fit). A model whose own
+        fit is random (``random_state=None`` inside ``estimator``) is reused as first
+        fitted. See :ref:`searching_with_memory`.
 """
 
 #: The docstring entries of the parameters of ``fit`` that take what is known in advance.
@@ -191,6 +201,7 @@ class BaseConfidentLearning(BaseEstimator):
         "return_indices_ranked_by": [RANK_BY_OPTIONS],
         "n_jobs": N_JOBS,
         "random_state": ["random_state"],
+        "memory": [None, str, HasMethods(["cache"])],
     }
 
     def __init__(
@@ -205,6 +216,7 @@ class BaseConfidentLearning(BaseEstimator):
         return_indices_ranked_by="self_confidence",
         n_jobs=None,
         random_state=None,
+        memory=None,
     ):
         self.estimator = estimator
         self.cv = cv
@@ -215,6 +227,7 @@ class BaseConfidentLearning(BaseEstimator):
         self.return_indices_ranked_by = return_indices_ranked_by
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.memory = memory
 
     def _get_estimator(self):
         """A fresh clone of ``estimator`` (or of the default model); a deep copy of a model
@@ -292,9 +305,11 @@ class BaseConfidentLearning(BaseEstimator):
         splitter = _cv.make_splitter(self.cv, y_encoded, self.random_state)
         _cv.check_folds(y_encoded, splitter, classes,
                         hint=", or pass precomputed pred_probs to fit")
-        return _cv.out_of_fold_pred_probs(
-            cloneable(self._get_estimator()), X, y_encoded, splitter, n_jobs=self.n_jobs,
+        return _memory.out_of_fold_pred_probs(
+            self.memory, cloneable(self._get_estimator()), X, y_encoded, splitter,
+            n_jobs=self.n_jobs,
             fit_params=routed.estimator.fit, split_params=routed.splitter.split,
+            reproducible=_memory.reproducible_folds(self.cv, self.random_state),
         )
 
     def _estimate_noise(self, X, y, pred_probs, routed, *, clean_class=None, filter_by=None,

@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
-from . import _cv, filter, rank
+from . import _cv, _memory, filter, rank
 from ._base import (
     NOISE_RATE_FLOOR,
     BaseConfidentLearning,
@@ -218,6 +218,7 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         return_indices_ranked_by="self_confidence",
         n_jobs=None,
         random_state=None,
+        memory=None,
         preset="recommended",
         reweight="auto",
         detection_rounds="auto",
@@ -237,6 +238,7 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
             return_indices_ranked_by=return_indices_ranked_by,
             n_jobs=n_jobs,
             random_state=random_state,
+            memory=memory,
         )
         self.preset = preset
         self.reweight = reweight
@@ -325,8 +327,9 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
             weights = noise_rate_weights(noise.noise_matrix, labels)
             given = params.get("sample_weight")
             params["sample_weight"] = weights if given is None else weights * np.asarray(given)
-        estimator.fit(_safe_indexing(X, indices), noise.classes[labels], **params)
-        noise.estimator = estimator
+        noise.estimator = _memory.fit(
+            self.memory, estimator, _safe_indexing(X, indices), noise.classes[labels], params
+        )
         self._set_fitted_attributes(X, noise)
         return self
 

@@ -5,14 +5,16 @@ default model, the splitter made from ``cv`` and ``random_state``, the check tha
 has an example in every fold, and the out-of-fold ``predict_proba``.
 """
 
+from contextlib import nullcontext
 from numbers import Integral
 
 import numpy as np
-from joblib import cpu_count
+from joblib import cpu_count, effective_n_jobs
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, check_cv, cross_val_predict
 from sklearn.utils import check_random_state
+from threadpoolctl import threadpool_limits
 
 #: Folds when ``cv`` is None.
 DEFAULT_CV = 5
@@ -70,10 +72,26 @@ def out_of_fold_pred_probs(estimator, X, y_encoded, splitter, *, n_jobs=None, fi
                            split_params=None):
     """Out-of-fold ``predict_proba`` of clones of ``estimator``, one column per class."""
     splits = list(splitter.split(X, y_encoded, **(split_params or {})))
-    return cross_val_predict(
-        clone(estimator), X, y_encoded, cv=splits, method="predict_proba",
-        n_jobs=fold_workers(n_jobs), params=fit_params or None,
-    )
+    workers = fold_workers(n_jobs)
+    with fold_thread_limits(workers):
+        return cross_val_predict(
+            clone(estimator), X, y_encoded, cv=splits, method="predict_proba",
+            n_jobs=workers, params=fit_params or None,
+        )
+
+
+def fold_thread_limits(n_jobs):
+    """While ``n_jobs`` fold workers share the cores, each gets its share of BLAS threads.
+
+    Workers that are processes (joblib's default backend, loky) are started with
+    ``cores // workers`` BLAS and OpenMP threads by joblib itself. Workers that are threads
+    (the 'threading' backend) share this process's BLAS, limited here for the duration of the
+    folds; the limit is lifted when they end. With one worker nothing is limited.
+    """
+    workers = effective_n_jobs(n_jobs)
+    if workers <= 1:
+        return nullcontext()
+    return threadpool_limits(limits=max(1, cpu_count() // workers), user_api="blas")
 
 
 def fold_workers(n_jobs):

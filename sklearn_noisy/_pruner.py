@@ -109,6 +109,7 @@ class LabelPruner(OneToOneFeatureMixin, NoiseEstimator):
         return_indices_ranked_by="self_confidence",
         n_jobs=None,
         random_state=None,
+        memory=None,
         relabel_margin=None,
     ):
         super().__init__(
@@ -121,6 +122,7 @@ class LabelPruner(OneToOneFeatureMixin, NoiseEstimator):
             return_indices_ranked_by=return_indices_ranked_by,
             n_jobs=n_jobs,
             random_state=random_state,
+            memory=memory,
         )
         self.relabel_margin = relabel_margin
 

@@ -88,6 +88,7 @@ class LearningWithNoisyLabels(ConfidentLearningClassifier):
     relabel_margin = None
     calibration = None
     extra_estimators = None
+    memory = None
 
     def __init__(self, clf=None, seed=None, cv_n_folds=5, prune_method="prune_by_noise_rate",
                  converge_latent_estimates=False, pulearning=None, n_jobs=None):

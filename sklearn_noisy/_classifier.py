@@ -402,10 +402,11 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
             (extra, self._extra_fit_params(extra, fit_params, options))
             for extra in options["extra_estimators"] or ()
         ]
+        memory = self.memory if _memory.reproducible_folds(self.cv, self.random_state) else None
         pred_probs = np.empty((n_samples, len(noise.classes)))
         kept_probs, flagged_probs = zip(*(
-            fold_pred_probs(member, X_kept, labels, splits, X_flagged, fit_params=params,
-                            n_jobs=self.n_jobs)
+            _memory.call(memory, fold_pred_probs, member, X_kept, labels, splits, X_flagged,
+                         fit_params=params, n_jobs=self.n_jobs)
             for member, params in members
         ))
         pred_probs[kept] = average_pred_probs(kept_probs)

@@ -66,6 +66,25 @@ def _fitted_model(estimator_key, X, y, fit_params, *, estimator):
     return estimator.fit(X, y, **fit_params)
 
 
+def call(memory, function, estimator, *args, n_jobs=None, **kwargs):
+    """``function(estimator, *args, n_jobs=n_jobs, **kwargs)``, or its result computed before.
+
+    For the other fits of a model on folds (the readmission's cross-validation): the key holds
+    the function's name, the estimator's class and parameters and every other argument but
+    ``n_jobs``. With ``memory`` None nothing is cached.
+    """
+    if memory is None:
+        return function(estimator, *args, n_jobs=n_jobs, **kwargs)
+    cached = check_memory(memory).cache(_called, ignore=["function", "estimator", "n_jobs"])
+    name = f"{function.__module__}.{function.__qualname__}"
+    return cached(name, _estimator_key(estimator), args, kwargs, function=function,
+                  estimator=estimator, n_jobs=n_jobs)
+
+
+def _called(function_name, estimator_key, args, kwargs, *, function, estimator, n_jobs):
+    return function(estimator, *args, n_jobs=n_jobs, **kwargs)
+
+
 def out_of_fold_pred_probs(memory, estimator, X, y_encoded, splitter, *, reproducible,
                            n_jobs=None, fit_params=None, split_params=None):
     """:func:`_cv.out_of_fold_pred_probs`, looked up in ``memory`` first.

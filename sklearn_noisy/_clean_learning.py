@@ -135,6 +135,7 @@ class CleanLearning(ConfidentLearningClassifier):
     relabel_margin = None
     calibration = None
     extra_estimators = None
+    memory = None
 
     def __init__(self, clf=None, *, seed=None, cv_n_folds=5, converge_latent_estimates=False,
                  pulearning=None, find_label_issues_kwargs=None,

@@ -46,7 +46,35 @@ def _compact_labels(values):
     return values
 
 
-class CleanLearning(ConfidentLearningClassifier):
+class ReferenceNamedClassifier(ConfidentLearningClassifier):
+    """:class:`ConfidentLearningClassifier` with the reference's behaviour and parameter names.
+
+    The base of ``compat``'s classic and 2.x meta-estimators: the options the reference does
+    not have are fixed to its behaviour, and ``estimator``, ``random_state`` and ``cv`` are read
+    from ``clf``, ``seed`` and ``cv_n_folds``.
+    """
+
+    _parameter_constraints: dict = {
+        "clf": BaseConfidentLearning._parameter_constraints["estimator"],
+        "seed": BaseConfidentLearning._parameter_constraints["random_state"],
+        "cv_n_folds": [Interval(Integral, 2, None, closed="left")],
+    }
+
+    preset = "reference"
+    reweight = True
+    detection_rounds = 1
+    readmit = False
+    relabel_margin = None
+    calibration = None
+    extra_estimators = None
+    memory = None
+
+    estimator = property(lambda self: self.clf)
+    random_state = property(lambda self: self.seed)
+    cv = property(lambda self: self.cv_n_folds)
+
+
+class CleanLearning(ReferenceNamedClassifier):
     """The current reference's ``CleanLearning`` names over :class:`ConfidentLearningClassifier`.
 
     Code written for ``cleanlab.classification.CleanLearning`` runs with ``from
@@ -116,9 +144,7 @@ class CleanLearning(ConfidentLearningClassifier):
     """
 
     _parameter_constraints: dict = {
-        "clf": BaseConfidentLearning._parameter_constraints["estimator"],
-        "seed": BaseConfidentLearning._parameter_constraints["random_state"],
-        "cv_n_folds": [Interval(Integral, 2, None, closed="left")],
+        **ReferenceNamedClassifier._parameter_constraints,
         "converge_latent_estimates": ["boolean"],
         "pulearning": "no_validation",  # a class label, checked against classes_ in fit
         "find_label_issues_kwargs": [dict, None],
@@ -126,16 +152,6 @@ class CleanLearning(ConfidentLearningClassifier):
         "verbose": ["verbose"],
         "low_memory": ["boolean"],
     }
-
-    # The options of ConfidentLearningClassifier fixed by the reference's behaviour.
-    preset = "reference"
-    reweight = True
-    detection_rounds = 1
-    readmit = False
-    relabel_margin = None
-    calibration = None
-    extra_estimators = None
-    memory = None
 
     def __init__(self, clf=None, *, seed=None, cv_n_folds=5, converge_latent_estimates=False,
                  pulearning=None, find_label_issues_kwargs=None,
@@ -151,9 +167,6 @@ class CleanLearning(ConfidentLearningClassifier):
         self.low_memory = low_memory
 
     # The parameters read by ConfidentLearningClassifier, from the reference's names.
-    estimator = property(lambda self: self.clf)
-    random_state = property(lambda self: self.seed)
-    cv = property(lambda self: self.cv_n_folds)
     filter_by = property(lambda self: self._issue_options()["filter_by"])
     frac_noise = property(lambda self: self._issue_options()["frac_noise"])
     num_to_remove_per_class = property(

@@ -4,18 +4,14 @@
 ``from sklearn_noisy.compat.classification import LearningWithNoisyLabels``.
 """
 
-from numbers import Integral
-
-from sklearn.utils._param_validation import Interval
-
 from .._classifier import ConfidentLearningClassifier
-from .._clean_learning import CleanLearning
+from .._clean_learning import CleanLearning, ReferenceNamedClassifier
 from .._validation import FILTER_BY_OPTIONS
 
 __all__ = ["CleanLearning", "LearningWithNoisyLabels"]
 
 
-class LearningWithNoisyLabels(ConfidentLearningClassifier):
+class LearningWithNoisyLabels(ReferenceNamedClassifier):
     """Classic name and parameters of :class:`sklearn_noisy.ConfidentLearningClassifier`.
 
     Finds the label issues by cross-validating ``clf``, fits a copy of ``clf`` on the other
@@ -67,9 +63,7 @@ class LearningWithNoisyLabels(ConfidentLearningClassifier):
     """
 
     _parameter_constraints: dict = {
-        "clf": ConfidentLearningClassifier._parameter_constraints["estimator"],
-        "seed": ConfidentLearningClassifier._parameter_constraints["random_state"],
-        "cv_n_folds": [Interval(Integral, 2, None, closed="left")],
+        **ReferenceNamedClassifier._parameter_constraints,
         "prune_method": [FILTER_BY_OPTIONS],
         "converge_latent_estimates": ["boolean"],
         "pulearning": ConfidentLearningClassifier._parameter_constraints["pulearning"],
@@ -81,14 +75,6 @@ class LearningWithNoisyLabels(ConfidentLearningClassifier):
     num_to_remove_per_class = None
     min_examples_per_class = 5
     return_indices_ranked_by = "self_confidence"
-    preset = "reference"
-    reweight = True
-    detection_rounds = 1
-    readmit = False
-    relabel_margin = None
-    calibration = None
-    extra_estimators = None
-    memory = None
 
     def __init__(self, clf=None, seed=None, cv_n_folds=5, prune_method="prune_by_noise_rate",
                  converge_latent_estimates=False, pulearning=None, n_jobs=None):
@@ -101,9 +87,6 @@ class LearningWithNoisyLabels(ConfidentLearningClassifier):
         self.n_jobs = n_jobs
 
     # The new parameter names, read by ConfidentLearningClassifier, map to the classic ones.
-    estimator = property(lambda self: self.clf)
-    random_state = property(lambda self: self.seed)
-    cv = property(lambda self: self.cv_n_folds)
     filter_by = property(lambda self: self.prune_method)
 
     def fit(self, X, y=None, psx=None, thresholds=None, noise_matrix=None,

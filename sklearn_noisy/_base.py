@@ -12,7 +12,6 @@ import numpy as np
 from sklearn import get_config
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import check_cv
-from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import Bunch, _safe_indexing, get_tags, indexable
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
@@ -32,6 +31,7 @@ from ._validation import (
     check_num_to_remove_per_class,
     check_pred_probs,
     check_thresholds,
+    encode_class_labels,
 )
 
 #: The docstring entries of the parameters the three estimators share; each class docstring
@@ -281,24 +281,25 @@ class BaseConfidentLearning(BaseEstimator):
     def _check_targets(self, X, y):
         """Check ``y`` (binary or multiclass), encode it; return ``(X, y, y_encoded, classes)``."""
         X, y = indexable(X, y)
-        y_type = type_of_target(y, input_name="y")
-        if y_type not in ("binary", "multiclass"):
-            raise ValueError(
-                f"Unknown label type: {y_type!r}. {type(self).__name__} needs class labels, "
-                "one per example (a binary or multiclass target); multilabel, multioutput and "
-                "continuous targets are not supported."
-            )
+        # A 1-d array of integers is a binary or multiclass target: no need to look.
+        if not (isinstance(y, np.ndarray) and y.ndim == 1 and y.dtype.kind in "iu"):
+            y_type = type_of_target(y, input_name="y")
+            if y_type not in ("binary", "multiclass"):
+                raise ValueError(
+                    f"Unknown label type: {y_type!r}. {type(self).__name__} needs class "
+                    "labels, one per example (a binary or multiclass target); multilabel, "
+                    "multioutput and continuous targets are not supported."
+                )
         y_1d = column_or_1d(y, warn=True)
         if y_1d.shape[0] == 0:
             raise ValueError("y is empty (0 samples); pass at least one example per class.")
-        encoder = LabelEncoder().fit(y_1d)
-        if len(encoder.classes_) < 2:
+        classes, y_encoded = encode_class_labels(y_1d)
+        if len(classes) < 2:
             raise ValueError(
-                f"y contains only one class ({encoder.classes_.tolist()[0]!r}); finding label "
+                f"y contains only one class ({classes.tolist()[0]!r}); finding label "
                 "issues needs examples of at least two classes."
             )
-        y_encoded = np.ascontiguousarray(encoder.transform(y_1d), dtype=np.intp)
-        return X, y, y_encoded, encoder.classes_
+        return X, y, np.ascontiguousarray(y_encoded), classes
 
     def _out_of_fold_pred_probs(self, X, y_encoded, classes, routed):
         """Out-of-fold ``predict_proba`` of clones of the estimator, columns in class order."""

@@ -417,7 +417,7 @@ def confident_learning(
                                 min_examples_per_class=min_examples_per_class,
                                 n_threads=n_threads)
             # An example whose label is the argmax (within 1e-6) is not an issue.
-            issues &= (agreement & LABEL_NEAR_ARGMAX) == 0
+            issues[(agreement & LABEL_NEAR_ARGMAX) != 0] = False
         if clean_class is not None:
             issues &= labels != clean_class
 
@@ -453,17 +453,17 @@ def pruned(labels, pred_probs, groups, confident_joint, agreement, *, filter_by,
         num_to_remove_per_class=num_to_remove_per_class,
     )
     bits = PRUNE_BITS[filter_by]
-    issues = np.ones(len(labels), dtype=bool)
+    issues = None
     if bits & PRUNED_BY_NOISE_RATE:
         by_noise_rate = quota.copy()
         np.fill_diagonal(by_noise_rate, 0)
-        issues &= prune_flags(pred_probs, groups.order, groups.offsets, by_noise_rate,
-                              agreement, n_threads) != 0
+        issues = prune_flags(pred_probs, groups.order, groups.offsets, by_noise_rate,
+                             agreement, n_threads) != 0
     if bits & PRUNED_BY_CLASS:
         by_class = np.zeros(len(labels), dtype=bool)
         for k in np.flatnonzero(np.diagonal(quota)):
             in_class = groups.of_class(k)
             picked = smallest(groups.self_confidence[in_class], quota[k, k])
             by_class[groups.order[in_class][picked]] = True
-        issues &= by_class
+        issues = by_class if issues is None else np.logical_and(issues, by_class, out=issues)
     return issues

@@ -9,6 +9,7 @@ The array arguments are checked by the ``check_*`` functions.
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._counting import find_invalid_row
@@ -173,6 +174,33 @@ def check_labels(labels, n_samples, n_classes, *, allow_one_class=False):
             "at least two classes."
         )
     return labels
+
+
+def encode_class_labels(y):
+    """The sorted classes of the 1-d ``y`` and each label's index among them.
+
+    The same as :class:`~sklearn.preprocessing.LabelEncoder`'s ``classes_`` and
+    ``transform``. Integer labels over a range no wider than their number are counted
+    instead of sorted: one pass over ``y`` rather than several sorts of it.
+
+    Returns
+    -------
+    classes : ndarray of the dtype of ``y``
+    encoded : ndarray of intp
+    """
+    if y.dtype.kind in "iu" and y.size:
+        low, high = int(y.min()), int(y.max())
+        if high - low <= y.size and high <= np.iinfo(np.intp).max:
+            shifted = y.astype(np.intp, copy=False) - low
+            present = np.flatnonzero(np.bincount(shifted))
+            classes = (present + low).astype(y.dtype)
+            if len(present) == high - low + 1:
+                return classes, shifted
+            index = np.zeros(high - low + 1, dtype=np.intp)
+            index[present] = np.arange(len(present))
+            return classes, index[shifted]
+    encoder = LabelEncoder().fit(y)
+    return encoder.classes_, encoder.transform(y).astype(np.intp, copy=False)
 
 
 def check_labels_and_pred_probs(labels, pred_probs, *, n_jobs=None, allow_one_class=False):

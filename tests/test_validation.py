@@ -4,6 +4,9 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_array_equal
 from sklearn.svm import LinearSVC
 
 from sklearn_noisy.count import (
@@ -440,3 +443,46 @@ def test_a_huge_n_jobs_is_capped_at_the_cores_for_the_folds():
                                                      n_jobs=3_000_000_000)
     np.testing.assert_array_equal(
         pred_probs, estimate_cv_predicted_probabilities(X, labels, cv=2, random_state=0))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    dtype=st.sampled_from([np.int8, np.uint8, np.int16, np.int32, np.int64, np.uint64,
+                           np.float64, np.str_]),
+    spread=st.sampled_from([1, 3, 50, 10**6]),
+    seed=st.integers(0, 2**16),
+    n=st.integers(1, 60),
+)
+def test_encoded_class_labels_equal_label_encoder(dtype, spread, seed, n):
+    from sklearn.preprocessing import LabelEncoder
+
+    from sklearn_noisy._validation import encode_class_labels
+
+    rng = np.random.default_rng(seed)
+    low = 0 if np.dtype(dtype).kind in "uU" else -min(spread, 100)
+    values = rng.integers(low, low + spread, size=n)
+    if np.dtype(dtype).kind in "iu":
+        info = np.iinfo(dtype)
+        values = np.clip(values, info.min, info.max)
+    y = values.astype(dtype)
+    before = y.copy()
+    classes, encoded = encode_class_labels(y)
+    encoder = LabelEncoder().fit(y)
+    assert classes.dtype == encoder.classes_.dtype
+    assert_array_equal(classes, encoder.classes_)
+    assert encoded.dtype == np.intp
+    assert_array_equal(encoded, encoder.transform(y))
+    assert not np.shares_memory(encoded, y)
+    assert_array_equal(y, before)
+
+
+def test_encoded_class_labels_of_a_gappy_and_a_huge_integer_range():
+    from sklearn_noisy._validation import encode_class_labels
+
+    classes, encoded = encode_class_labels(np.array([7, -3, 7, 100, -3]))
+    assert_array_equal(classes, [-3, 7, 100])
+    assert_array_equal(encoded, [1, 0, 1, 2, 0])
+    big = np.array([2**63 + 5, 3, 2**63 + 5], dtype=np.uint64)
+    classes, encoded = encode_class_labels(big)
+    assert_array_equal(classes, np.array([3, 2**63 + 5], dtype=np.uint64))
+    assert_array_equal(encoded, [1, 0, 1])

@@ -58,36 +58,57 @@ def find_invalid_row(const floating[:, ::1] pred_probs, double sum_tolerance, in
     return int(bad_row[found[0]]) if found.size else -1
 
 
+ctypedef fused row_index:
+    int
+    Py_ssize_t
+
+
+cdef void scatter_by_label(const intp[::1] labels, const floating[:, ::1] pred_probs,
+                           intp[::1] cursor, row_index[::1] order,
+                           floating[::1] self_confidence) noexcept nogil:
+    cdef Py_ssize_t i, k, pos
+    for i in range(labels.shape[0]):
+        k = labels[i]
+        pos = cursor[k]
+        order[pos] = <row_index>i
+        self_confidence[pos] = pred_probs[i, k]
+        cursor[k] = pos + 1
+
+
 def group_by_label(const intp[::1] labels, const floating[:, ::1] pred_probs):
     """Counting sort of the examples by given label.
 
     Returns ``(offsets, order, self_confidence)``: the examples labelled ``k`` are
     ``order[offsets[k]:offsets[k + 1]]`` in increasing index order, and ``self_confidence``
     holds ``pred_probs[i, labels[i]]`` in that same order (so one class is one contiguous slice).
+    ``order`` is of C int when the row indices fit (half the memory of intp), else of intp.
     """
     cdef Py_ssize_t n = labels.shape[0], n_classes = pred_probs.shape[1]
-    cdef Py_ssize_t i, k, pos
+    cdef Py_ssize_t i, k
     offsets = np.zeros(n_classes + 1, dtype=np.intp)
-    order = np.empty(n, dtype=np.intp)
     dtype = np.float32 if floating is float else np.float64
     self_confidence = np.empty(n, dtype=dtype)
     cdef intp[::1] offsets_v = offsets
-    cdef intp[::1] order_v = order
     cdef floating[::1] sc_v = self_confidence
     cdef intp[::1] cursor
+    cdef int[::1] order_int
+    cdef intp[::1] order_intp
     with nogil:
         for i in range(n):
             offsets_v[labels[i] + 1] += 1
         for k in range(n_classes):
             offsets_v[k + 1] += offsets_v[k]
     cursor = offsets.copy()
-    with nogil:
-        for i in range(n):
-            k = labels[i]
-            pos = cursor[k]
-            order_v[pos] = i
-            sc_v[pos] = pred_probs[i, k]
-            cursor[k] = pos + 1
+    if n <= np.iinfo(np.intc).max:
+        order = np.empty(n, dtype=np.intc)
+        order_int = order
+        with nogil:
+            scatter_by_label(labels, pred_probs, cursor, order_int, sc_v)
+    else:
+        order = np.empty(n, dtype=np.intp)
+        order_intp = order
+        with nogil:
+            scatter_by_label(labels, pred_probs, cursor, order_intp, sc_v)
     return offsets, order, self_confidence
 
 

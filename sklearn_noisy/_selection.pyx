@@ -23,6 +23,11 @@ import numpy as np
 
 ctypedef Py_ssize_t intp
 
+# The type of the rows in ``order`` (see _counting.group_by_label).
+ctypedef fused row_index:
+    int
+    Py_ssize_t
+
 cdef extern from *:
     """
     #if defined(__GNUC__) || defined(__clang__)
@@ -177,7 +182,7 @@ cdef bint argmax_rows_matter(Heaps* heaps, intp n_classes, intp k) noexcept nogi
 
 cdef int select_in_class(
     const floating[:, ::1] pred_probs,
-    const intp[::1] order,
+    const row_index[::1] order,
     intp start,
     intp stop,
     intp k,
@@ -260,7 +265,7 @@ cdef int select_in_class(
 
 def prune_flags(
     const floating[:, ::1] pred_probs,
-    const intp[::1] order,
+    const row_index[::1] order,
     const intp[::1] offsets,
     const intp[:, ::1] quota,
     const unsigned char[::1] agreement,

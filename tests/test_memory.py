@@ -294,3 +294,14 @@ def test_parallel_thread_workers_get_their_share_of_blas_threads(counting, data)
     unlimited = max(info["num_threads"] for info in threadpool_info()
                     if info["user_api"] == "blas")
     assert counting.blas_threads == [unlimited] * CV
+
+
+def test_the_cache_metadata_does_not_spell_out_the_arrays(counting, data, tmp_path):
+    # joblib writes the repr of each argument of a new entry; whole index arrays would cost
+    # more than small fits.
+    X, y = data
+    ConfidentLearningClassifier(counting(), cv=CV, random_state=0, memory=str(tmp_path),
+                                **ONE_ROUND).fit(X, y)
+    metadata = list(tmp_path.rglob("metadata.json"))
+    assert len(metadata) == 2  # the out-of-fold probabilities and the final fit
+    assert all(path.stat().st_size < 1000 for path in metadata)

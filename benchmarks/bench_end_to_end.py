@@ -81,8 +81,9 @@ def _tree_rss(pid):
 
 
 class Measured:
-    """Wall time and peak resident memory (sampled every 20 ms, this process and its worker
-    processes) of the block, above the memory in use when it started."""
+    """Wall time, CPU time of this process (all its threads, not its worker processes) and
+    peak resident memory (sampled every 20 ms, this process and its worker processes) of the
+    block, above the memory in use when it started."""
 
     def __enter__(self):
         self.base = self.peak = _tree_rss(os.getpid())
@@ -90,6 +91,7 @@ class Measured:
         self._sampler = threading.Thread(target=self._sample, daemon=True)
         self._sampler.start()
         self.start = time.perf_counter()
+        self.cpu_start = time.process_time()
         return self
 
     def _sample(self):
@@ -98,6 +100,7 @@ class Measured:
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.start
+        self.cpu_seconds = time.process_time() - self.cpu_start
         self._stop.set()
         self._sampler.join()
         self.peak_mib = (self.peak - self.base) / 2**20
@@ -144,29 +147,33 @@ def run(label, fit, rows, *, warm_up=None, repeat=1, **extra):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             warm_up()
-    seconds, peaks = [], []
+    seconds, cpu_seconds, peaks = [], [], []
     for _ in range(repeat):
         CountingLogisticRegression.n_fits = 0
         with warnings.catch_warnings(), Measured() as measured:
             warnings.simplefilter("ignore")
             result = fit()
         seconds.append(measured.seconds)
+        cpu_seconds.append(measured.cpu_seconds)
         peaks.append(measured.peak_mib)
-    rows.append({"case": label, "s": float(np.median(seconds)), "peak MiB": max(peaks),
+    rows.append({"case": label, "s": float(np.median(seconds)),
+                 "CPU s": float(np.median(cpu_seconds)), "peak MiB": max(peaks),
                  "fits": CountingLogisticRegression.n_fits, **extra})
     print(f"  {label}: " + ", ".join(f"{t:.1f}" for t in seconds) + " s", flush=True)
     return result
 
 
 def table(rows, reference, columns):
-    """Markdown table; ``× ref`` is the reference row's seconds over each row's."""
-    ref = next((r["s"] for r in rows if r["case"] == reference), None)
-    header = ["case", "s", "peak MiB", *columns, "× " + reference.split(",")[0]]
+    """Markdown table; ``× ref`` is the reference row's seconds over each row's, wall and CPU
+    (the CPU ratio is meaningful only between rows that run in this process alone)."""
+    ref = next(r for r in rows if r["case"] == reference)
+    name = reference.split(",")[0]
+    header = ["case", "s", "CPU s", "peak MiB", *columns, "× " + name, "CPU × " + name]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:
-        ratio = f"{ref / r['s']:.2f}" if ref else "—"
-        cells = [r["case"], f"{r['s']:.2f}", f"{r['peak MiB']:.0f}",
-                 *[str(r.get(c, "")) for c in columns], ratio]
+        cells = [r["case"], f"{r['s']:.2f}", f"{r['CPU s']:.2f}", f"{r['peak MiB']:.0f}",
+                 *[str(r.get(c, "")) for c in columns], f"{ref['s'] / r['s']:.2f}",
+                 f"{ref['CPU s'] / r['CPU s']:.2f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

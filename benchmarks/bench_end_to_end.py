@@ -2,20 +2,27 @@
 
 Three sections, each a markdown table measured in one run (see benchmarks/README.md):
 
-* ``fit``: ``ConfidentLearningClassifier.fit`` (``preset='reference'``, ``n_jobs`` 1 and 2)
+* ``fit``: ``ConfidentLearningClassifier.fit`` (each of ``--presets``, ``n_jobs`` 1 and 2)
   against cleanlab 2.9.0's ``CleanLearning.fit``: 20k x 30, 6 classes, 20% of the labels
   flipped, ``LogisticRegression``, 5 folds;
 * ``threads``: the same fit with the folds on 2 workers, with and without the thread limits
   inside the workers, for a BLAS model (``LogisticRegression``) and an OpenMP one
   (``HistGradientBoostingClassifier``);
 * ``search``: ``GridSearchCV`` over 5 ``filter_by`` values x 2 ``frac_noise`` values (outer
-  3-fold, inner 5-fold), without and with ``memory``, against the same search over
-  ``CleanLearning``'s ``find_label_issues_kwargs``; on digits and on a 100k-row
-  ``make_classification`` set.
+  3-fold, inner 5-fold) of ``ConfidentLearningClassifier(preset='reference')``, without and
+  with ``memory``, against the same search over ``CleanLearning``'s
+  ``find_label_issues_kwargs``; on digits and on a 100k-row ``make_classification`` set.
+
+``--threads 1`` limits the BLAS and OpenMP threads of this process in ``fit`` and ``search``
+(fold workers started by joblib get joblib's own limit, cores // workers): on a machine whose
+cores are busy with other work, threads that wait for each other at every step can make each
+fit of a logistic regression (BLAS) or of a gradient boosting (OpenMP) ten or more times
+slower. The limit gives every contestant one thread per process.
 
     python benchmarks/bench_end_to_end.py --quick          # every section, small data
     nice -n 10 python benchmarks/bench_end_to_end.py       # the full run (long: 100k rows)
     python benchmarks/bench_end_to_end.py --sections search --datasets digits
+    nice -n 10 python benchmarks/bench_end_to_end.py --sections fit search --threads 1
 """
 
 import argparse
@@ -32,8 +39,9 @@ from sklearn.base import clone
 from sklearn.datasets import load_digits, make_classification
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from sklearn_noisy import ConfidentLearningClassifier, _cv
 
@@ -43,7 +51,8 @@ FRAC_NOISE = (0.5, 1.0)
 INNER_CV, OUTER_CV = 5, 3
 NOISE = 0.2
 # CleanLearning keeps at least 10 examples per class; the reference preset is its behaviour.
-OURS = {"preset": "reference", "min_examples_per_class": 10, "random_state": 0}
+OURS = {"min_examples_per_class": 10, "random_state": 0}
+SEARCH_PRESET = "reference"
 
 
 class CountingLogisticRegression(LogisticRegression):
@@ -72,8 +81,9 @@ def _tree_rss(pid):
 
 
 class Measured:
-    """Wall time and peak resident memory (sampled every 20 ms, this process and its worker
-    processes) of the block, above the memory in use when it started."""
+    """Wall time, CPU time of this process (all its threads, not its worker processes) and
+    peak resident memory (sampled every 20 ms, this process and its worker processes) of the
+    block, above the memory in use when it started."""
 
     def __enter__(self):
         self.base = self.peak = _tree_rss(os.getpid())
@@ -81,6 +91,7 @@ class Measured:
         self._sampler = threading.Thread(target=self._sample, daemon=True)
         self._sampler.start()
         self.start = time.perf_counter()
+        self.cpu_start = time.process_time()
         return self
 
     def _sample(self):
@@ -89,6 +100,7 @@ class Measured:
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.start
+        self.cpu_seconds = time.process_time() - self.cpu_start
         self._stop.set()
         self._sampler.join()
         self.peak_mib = (self.peak - self.base) / 2**20
@@ -125,8 +137,9 @@ def clean_learning(**find_label_issues_kwargs):
                          find_label_issues_kwargs={"n_jobs": 1, **find_label_issues_kwargs})
 
 
-def run(label, fit, rows, *, warm_up=None, **extra):
-    """Measure ``fit()``; append a row; return what ``fit`` returned.
+def run(label, fit, rows, *, warm_up=None, repeat=1, **extra):
+    """Measure ``fit()`` ``repeat`` times; append a row with the median time and the highest
+    peak; return what the last ``fit`` returned.
 
     ``warm_up``, if given, is called first, untimed (to start joblib's worker processes).
     """
@@ -134,45 +147,56 @@ def run(label, fit, rows, *, warm_up=None, **extra):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             warm_up()
-    CountingLogisticRegression.n_fits = 0
-    with warnings.catch_warnings(), Measured() as measured:
-        warnings.simplefilter("ignore")
-        result = fit()
-    rows.append({"case": label, "s": measured.seconds, "peak MiB": measured.peak_mib,
+    seconds, cpu_seconds, peaks = [], [], []
+    for _ in range(repeat):
+        CountingLogisticRegression.n_fits = 0
+        with warnings.catch_warnings(), Measured() as measured:
+            warnings.simplefilter("ignore")
+            result = fit()
+        seconds.append(measured.seconds)
+        cpu_seconds.append(measured.cpu_seconds)
+        peaks.append(measured.peak_mib)
+    rows.append({"case": label, "s": float(np.median(seconds)),
+                 "CPU s": float(np.median(cpu_seconds)), "peak MiB": max(peaks),
                  "fits": CountingLogisticRegression.n_fits, **extra})
-    print(f"  {label}: {measured.seconds:.1f} s", flush=True)
+    print(f"  {label}: " + ", ".join(f"{t:.1f}" for t in seconds) + " s", flush=True)
     return result
 
 
 def table(rows, reference, columns):
-    """Markdown table; ``× ref`` is the reference row's seconds over each row's."""
-    ref = next((r["s"] for r in rows if r["case"] == reference), None)
-    header = ["case", "s", "peak MiB", *columns, "× " + reference.split(",")[0]]
+    """Markdown table; ``× ref`` is the reference row's seconds over each row's, wall and CPU
+    (the CPU ratio is meaningful only between rows that run in this process alone)."""
+    ref = next(r for r in rows if r["case"] == reference)
+    name = reference.split(",")[0]
+    header = ["case", "s", "CPU s", "peak MiB", *columns, "× " + name, "CPU × " + name]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:
-        ratio = f"{ref / r['s']:.2f}" if ref else "—"
-        cells = [r["case"], f"{r['s']:.2f}", f"{r['peak MiB']:.0f}",
-                 *[str(r.get(c, "")) for c in columns], ratio]
+        cells = [r["case"], f"{r['s']:.2f}", f"{r['CPU s']:.2f}", f"{r['peak MiB']:.0f}",
+                 *[str(r.get(c, "")) for c in columns], f"{ref['s'] / r['s']:.2f}",
+                 f"{ref['CPU s'] / r['CPU s']:.2f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def bench_fit(n_samples, with_reference):
+def bench_fit(n_samples, with_reference, presets, repeat):
     X, y = classification(n_samples)
     print(f"fit: {X.shape[0]} x {X.shape[1]}, 6 classes, {INNER_CV} folds", flush=True)
     rows = []
     if with_reference:
-        cl = run("CleanLearning", lambda: clean_learning().fit(X, y), rows)
+        cl = run("CleanLearning", lambda: clean_learning().fit(X, y), rows, repeat=repeat)
         rows[-1]["issues"] = int(cl.label_issues_mask.sum())
-    for n_jobs in (1, 2):
-        model = ConfidentLearningClassifier(CountingLogisticRegression(max_iter=1000),
-                                            cv=INNER_CV, n_jobs=n_jobs, **OURS)
-        run(f"ours, n_jobs={n_jobs}", lambda m=model: m.fit(X, y), rows,
-            warm_up=lambda m=model: clone(m).fit(X[:500], y[:500]))
-        rows[-1]["issues"] = int(model.label_issues_.sum())
+    for preset in presets:
+        for n_jobs in (1, 2):
+            model = ConfidentLearningClassifier(CountingLogisticRegression(max_iter=1000),
+                                                cv=INNER_CV, n_jobs=n_jobs, preset=preset,
+                                                **OURS)
+            run(f"ours, preset={preset!r}, n_jobs={n_jobs}", lambda m=model: m.fit(X, y), rows,
+                warm_up=lambda m=model: clone(m).fit(X[:500], y[:500]), repeat=repeat)
+            rows[-1]["issues"] = int(model.label_issues_.sum())
+    reference = "CleanLearning" if with_reference else rows[0]["case"]
     return (f"### ConfidentLearningClassifier.fit vs CleanLearning.fit ({X.shape[0]} x "
-            f"{X.shape[1]}, 6 classes)\n\n" + table(rows, "CleanLearning" if with_reference
-                                                    else "ours, n_jobs=1", ["issues"]))
+            f"{X.shape[1]}, 6 classes, median of {repeat})\n\n"
+            + table(rows, reference, ["issues"]))
 
 
 def bench_threads(n_samples):
@@ -196,7 +220,8 @@ def bench_threads(n_samples):
     for name, estimator in models.items():
         rows = []
         for label, (n_jobs, backend, unlimited) in settings.items():
-            model = ConfidentLearningClassifier(estimator, cv=INNER_CV, n_jobs=n_jobs, **OURS)
+            model = ConfidentLearningClassifier(estimator, cv=INNER_CV, n_jobs=n_jobs,
+                                                preset=SEARCH_PRESET, **OURS)
             original = _cv.fold_thread_limits
             if unlimited:
                 _cv.fold_thread_limits = lambda n_jobs: contextlib.nullcontext()
@@ -211,6 +236,26 @@ def bench_threads(n_samples):
             f"{X.shape[1]}, {cores} cores)\n\n" + "\n\n".join(blocks))
 
 
+def distinct_final_fits(search, X, y, memory):
+    """The fits that ``memory`` should have made in ``search``: per outer fold ``cv`` for the
+    out-of-fold probabilities plus one per distinct (kept examples, weights) among the
+    candidates; then ``cv + 1`` for the refit on all of ``X``.
+
+    Each candidate is fitted again on each outer training set with the same ``memory``: every
+    fit is found in the cache, and the kept examples and weights are read from the result.
+    """
+    total = INNER_CV + 1
+    for train, _ in StratifiedKFold(OUTER_CV).split(X, y):  # GridSearchCV's cv=OUTER_CV
+        kept = set()
+        for params in search.cv_results_["params"]:
+            model = clone(search.estimator).set_params(memory=memory, **params)
+            model.fit(X[train], y[train])
+            # The weights of reweight follow the noise matrix.
+            kept.add((model.label_issues_.tobytes(), model.noise_matrix_.tobytes()))
+        total += INNER_CV + len(kept)
+    return total
+
+
 def bench_search(name, X, y, with_reference):
     print(f"search on {name}: {X.shape[0]} x {X.shape[1]}", flush=True)
     grid = {"filter_by": list(FILTERS), "frac_noise": list(FRAC_NOISE)}
@@ -218,11 +263,18 @@ def bench_search(name, X, y, with_reference):
     for label, memory in (("ours, memory=None", None), ("ours, memory", "tmp")):
         with tempfile.TemporaryDirectory() as cache:
             model = ConfidentLearningClassifier(CountingLogisticRegression(max_iter=1000),
-                                                cv=INNER_CV, memory=memory and cache, **OURS)
-            search = GridSearchCV(model, grid, cv=OUTER_CV)
-            results[label] = run(label, lambda s=search: s.fit(X, y), rows).cv_results_
+                                                cv=INNER_CV, memory=memory and cache,
+                                                preset=SEARCH_PRESET, **OURS)
+            search = run(label, lambda m=model: GridSearchCV(m, grid, cv=OUTER_CV).fit(X, y),
+                         rows)
+            results[label] = search.cv_results_
+            if memory:
+                CountingLogisticRegression.n_fits = 0
+                rows[-1]["expected fits"] = distinct_final_fits(search, X, y, cache)
+                assert CountingLogisticRegression.n_fits == 0, "the check itself fitted"
     same = all(np.array_equal(results["ours, memory=None"][key], results["ours, memory"][key])
                for key in results["ours, memory"] if "time" not in key)
+    rows[0]["expected fits"] = (OUTER_CV * len(FILTERS) * len(FRAC_NOISE) + 1) * (INNER_CV + 1)
     rows[-1]["same cv_results_"] = "yes" if same else "NO"
     if with_reference:
         candidates = [{"filter_by": f, "frac_noise": r} for f in FILTERS for r in FRAC_NOISE]
@@ -230,8 +282,9 @@ def bench_search(name, X, y, with_reference):
             {"n_jobs": 1, **c} for c in candidates]}, cv=OUTER_CV)
         run("CleanLearning", lambda: search.fit(X, y), rows)
     return (f"### GridSearchCV, {len(FILTERS)} filter_by x {len(FRAC_NOISE)} frac_noise, "
-            f"outer {OUTER_CV} x inner {INNER_CV} folds: {name} ({X.shape[0]} x {X.shape[1]})"
-            "\n\n" + table(rows, "ours, memory=None", ["fits", "same cv_results_"]))
+            f"outer {OUTER_CV} x inner {INNER_CV} folds, preset={SEARCH_PRESET!r}: {name} "
+            f"({X.shape[0]} x {X.shape[1]})\n\n"
+            + table(rows, "ours, memory=None", ["fits", "expected fits", "same cv_results_"]))
 
 
 def main():
@@ -244,6 +297,14 @@ def main():
                         choices=["digits", "100k"], help="datasets of the search section")
     parser.add_argument("--features-100k", type=int, default=30,
                         help="features of the 100k-row set of the search section")
+    parser.add_argument("--presets", nargs="+", default=["reference", "recommended"],
+                        choices=["reference", "recommended"],
+                        help="presets of ConfidentLearningClassifier in the fit section")
+    parser.add_argument("--threads", type=int,
+                        help="limit the BLAS and OpenMP threads of this process in fit and "
+                             "search")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs of each case in the fit section (the median is shown)")
     parser.add_argument("--no-reference", action="store_true", help="do not run cleanlab")
     parser.add_argument("--output", help="also write the tables to this file")
     args = parser.parse_args()
@@ -259,9 +320,16 @@ def main():
             with open(args.output, "w") as f:
                 f.write("\n\n".join(out) + "\n")
 
-    report(f"load average at start: {os.getloadavg()}")
+    report(f"load average at start: {os.getloadavg()}; BLAS and OpenMP threads in fit and "
+           f"search: {args.threads or 'library default'}")
+
+    def thread_limit():  # not in the threads section, which sets its own limits
+        return (contextlib.nullcontext() if args.threads is None
+                else threadpool_limits(args.threads))
+
     if "fit" in args.sections:
-        report(bench_fit(fit_rows, with_reference))
+        with thread_limit():
+            report(bench_fit(fit_rows, with_reference, args.presets, args.repeat))
     if "threads" in args.sections:
         report(bench_threads(fit_rows))
     if "search" in args.sections:
@@ -271,7 +339,8 @@ def main():
                 X, y = (X[:600], y[:600]) if args.quick else (X, y)
             else:
                 X, y = classification(3_000 if args.quick else 100_000, args.features_100k)
-            report(bench_search(name, X, y, with_reference))
+            with thread_limit():
+                report(bench_search(name, X, y, with_reference))
     report(f"load average at end: {os.getloadavg()}")
 
 

@@ -54,15 +54,32 @@ def _estimator_key(estimator):
     return f"{cls.__module__}.{cls.__qualname__}", params
 
 
-def _pred_probs_of_folds(estimator_key, X, y_encoded, folds, fit_params, *, estimator, n_jobs):
+class _Inputs:
+    """The inputs of a cached call, hashed by value like any argument, with a short ``repr``.
+
+    joblib writes the ``repr`` of each argument of a new entry to the cache's metadata: for
+    arrays of fewer than a thousand entries (the folds of a small data set) that is the
+    whole array, which costs more than the fit it describes.
+    """
+
+    def __init__(self, *args):
+        self.args = args
+
+    def __repr__(self):
+        return f"<{len(self.args)} inputs>"
+
+
+def _pred_probs_of_folds(estimator_key, inputs, *, estimator, n_jobs):
     # The cached function: joblib hashes every argument but the ignored ``estimator`` (keyed
     # by ``estimator_key``) and ``n_jobs``.
+    X, y_encoded, folds, fit_params = inputs.args
     return _cv.out_of_fold_pred_probs(
         estimator, X, y_encoded, check_cv(folds), n_jobs=n_jobs, fit_params=fit_params
     )
 
 
-def _fitted_model(estimator_key, X, y, fit_params, *, estimator):
+def _fitted_model(estimator_key, inputs, *, estimator):
+    X, y, fit_params = inputs.args
     return estimator.fit(X, y, **fit_params)
 
 
@@ -77,11 +94,12 @@ def call(memory, function, estimator, *args, n_jobs=None, **kwargs):
         return function(estimator, *args, n_jobs=n_jobs, **kwargs)
     cached = check_memory(memory).cache(_called, ignore=["function", "estimator", "n_jobs"])
     name = f"{function.__module__}.{function.__qualname__}"
-    return cached(name, _estimator_key(estimator), args, kwargs, function=function,
+    return cached(name, _estimator_key(estimator), _Inputs(args, kwargs), function=function,
                   estimator=estimator, n_jobs=n_jobs)
 
 
-def _called(function_name, estimator_key, args, kwargs, *, function, estimator, n_jobs):
+def _called(function_name, estimator_key, inputs, *, function, estimator, n_jobs):
+    args, kwargs = inputs.args
     return function(estimator, *args, n_jobs=n_jobs, **kwargs)
 
 
@@ -99,7 +117,7 @@ def out_of_fold_pred_probs(memory, estimator, X, y_encoded, splitter, *, reprodu
         )
     folds = list(splitter.split(X, y_encoded, **(split_params or {})))
     cached = check_memory(memory).cache(_pred_probs_of_folds, ignore=["estimator", "n_jobs"])
-    return cached(_estimator_key(estimator), X, y_encoded, folds, fit_params or {},
+    return cached(_estimator_key(estimator), _Inputs(X, y_encoded, folds, fit_params or {}),
                   estimator=estimator, n_jobs=n_jobs)
 
 
@@ -111,4 +129,4 @@ def fit(memory, estimator, X, y, fit_params):
     if memory is None:
         return estimator.fit(X, y, **fit_params)
     cached = check_memory(memory).cache(_fitted_model, ignore=["estimator"])
-    return cached(_estimator_key(estimator), X, y, fit_params, estimator=estimator)
+    return cached(_estimator_key(estimator), _Inputs(X, y, fit_params), estimator=estimator)

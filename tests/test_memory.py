@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 import sklearn
 from joblib import parallel_config
+from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, ParameterGrid, StratifiedKFold
 from sklearn.utils._param_validation import InvalidParameterError
 from threadpoolctl import threadpool_info
 
@@ -210,26 +211,40 @@ def test_the_final_fit_misses_when_the_weights_change(counting, data, tmp_path):
     np.testing.assert_array_equal(reweighted.predict_proba(X), without.predict_proba(X))
 
 
+GRID = {"filter_by": ["prune_by_noise_rate", "both", "predicted_neq_given"],
+        "frac_noise": [0.5, 1.0]}
+
+
+def kept_sets(model, X, y):
+    """The distinct sets of kept examples of the candidates of ``GRID`` fitted on (X, y)
+    (found in ``model``'s cache after a search)."""
+    return {
+        clone(model).set_params(**params).fit(X, y).label_issues_.tobytes()
+        for params in ParameterGrid(GRID)
+    }
+
+
 def test_grid_search_with_memory_scores_the_same_with_fewer_fits(counting, data, tmp_path):
     X, y = data
-    grid = {"filter_by": ["prune_by_noise_rate", "both", "predicted_neq_given"],
-            "frac_noise": [0.5, 1.0]}
     n_candidates, outer = 6, 2
 
     def search(memory):
         model = ConfidentLearningClassifier(counting(), cv=CV, random_state=0, memory=memory,
                                             **ONE_ROUND)
         before = CountingClassifier.n_fits
-        result = GridSearchCV(model, grid, cv=outer).fit(X, y)
+        result = GridSearchCV(model, GRID, cv=outer).fit(X, y)
         return result, CountingClassifier.n_fits - before
 
     plain, plain_fits = search(None)
     cached, cached_fits = search(str(tmp_path))
     assert plain_fits == (outer * n_candidates + 1) * (CV + 1)
-    # Cross-validation once per outer fold and once for the refit; at most one final fit per
-    # candidate, and fewer where the kept examples coincide.
-    assert cached_fits <= (outer + 1) * CV + outer * n_candidates + 1
-    assert cached_fits < (outer + 1) * CV + outer * n_candidates + 1
+    # Per outer fold: cv fits for the probabilities, one final fit per distinct set of kept
+    # examples (here without weights); then cv + 1 for the refit on all the data.
+    model = cached.estimator
+    distinct = [len(kept_sets(model, X[train], y[train]))
+                for train, _ in StratifiedKFold(outer).split(X, y)]
+    assert cached_fits == outer * CV + sum(distinct) + CV + 1
+    assert sum(distinct) < outer * n_candidates  # some candidates share their final fit
     for key in plain.cv_results_:
         if "time" not in key:
             np.testing.assert_array_equal(plain.cv_results_[key], cached.cv_results_[key])
@@ -237,6 +252,26 @@ def test_grid_search_with_memory_scores_the_same_with_fewer_fits(counting, data,
     again, again_fits = search(str(tmp_path))
     assert again_fits == 0
     np.testing.assert_array_equal(again.predict_proba(X), plain.predict_proba(X))
+
+
+def test_the_refit_of_a_search_reuses_a_fit_on_the_same_data(counting, data, tmp_path):
+    X, y = data
+    outer = 2
+    model = ConfidentLearningClassifier(counting(), cv=CV, random_state=0, memory=str(tmp_path),
+                                        filter_by="both", **{**ONE_ROUND, "reweight": True})
+    fitted = clone(model).fit(X, y)
+    before = CountingClassifier.n_fits
+    search = GridSearchCV(model, GRID, cv=outer, refit=True).fit(X, y)
+    search_fits = CountingClassifier.n_fits - before
+    distinct = [len(kept_sets(model, X[train], y[train]))
+                for train, _ in StratifiedKFold(outer).split(X, y)]
+    # The refit on all of X finds the probabilities of the fit above: no cross-validation, and
+    # a final fit only if the best candidate keeps other examples.
+    best_keeps_the_same = np.array_equal(search.best_estimator_.label_issues_,
+                                         fitted.label_issues_)
+    refit_fits = 0 if best_keeps_the_same else 1
+    assert search_fits == outer * CV + sum(distinct) + refit_fits
+    np.testing.assert_array_equal(search.best_estimator_.pred_probs_, fitted.pred_probs_)
 
 
 def test_iterated_detection_reuses_later_rounds_too(counting, data, tmp_path):
@@ -259,3 +294,14 @@ def test_parallel_thread_workers_get_their_share_of_blas_threads(counting, data)
     unlimited = max(info["num_threads"] for info in threadpool_info()
                     if info["user_api"] == "blas")
     assert counting.blas_threads == [unlimited] * CV
+
+
+def test_the_cache_metadata_does_not_spell_out_the_arrays(counting, data, tmp_path):
+    # joblib writes the repr of each argument of a new entry; whole index arrays would cost
+    # more than small fits.
+    X, y = data
+    ConfidentLearningClassifier(counting(), cv=CV, random_state=0, memory=str(tmp_path),
+                                **ONE_ROUND).fit(X, y)
+    metadata = list(tmp_path.rglob("metadata.json"))
+    assert len(metadata) == 2  # the out-of-fold probabilities and the final fit
+    assert all(path.stat().st_size < 1000 for path in metadata)

@@ -29,6 +29,7 @@ included) relative to one fit of the base model on all the training data, in the
 import argparse
 import os
 import pickle
+import tempfile
 import time
 import warnings
 
@@ -76,6 +77,11 @@ STRATEGIES = {
     # the other base model: the small gradient boosting next to the logistic regression, a
     # logistic regression next to the gradient boosting), in every round.
     "default": ({}, "cv5"),
+    # The recommended preset with early stopping of the detection rounds: a round that flags
+    # at most this fraction of the issues flagged so far is not applied and ends the rounds
+    # (its models then serve the readmission).
+    "round_tol 0.1": ({"round_tol": 0.1}, "cv5"),
+    "round_tol 0.25": ({"round_tol": 0.25}, "cv5"),
 }
 #: The costlier strategies, measured with --extra (10 more fits, or a second model in every
 #: round).
@@ -148,8 +154,18 @@ def detection(issues, flipped):
     return precision, recall, 2 * precision * recall / max(precision + recall, 1e-12)
 
 
-def one_draw(name, X, y, noise_level, sparsity, seed, strategies):
-    """Everything measured on one draw, for both base models: a list of result dicts."""
+def one_draw(name, X, y, noise_level, sparsity, seed, strategies, memory=False):
+    """Everything measured on one draw, for both base models: a list of result dicts.
+
+    ``memory``: our strategies share their cross-validations through a joblib cache of the
+    draw (their times are then not comparable, and are not kept).
+    """
+    if memory is True:
+        with tempfile.TemporaryDirectory() as location:
+            rows = one_draw(name, X, y, noise_level, sparsity, seed, strategies, location)
+        for row in rows:
+            row["seconds"] = {}
+        return rows
     from cleanlab.classification import CleanLearning
 
     rng = np.random.default_rng(seed)
@@ -198,7 +214,7 @@ def one_draw(name, X, y, noise_level, sparsity, seed, strategies):
                     clone(m) for other, m in MODELS.items() if other != model_name]}
             ours = ConfidentLearningClassifier(
                 clone(model), min_examples_per_class=MIN_EXAMPLES_PER_CLASS, random_state=seed,
-                **params)
+                memory=memory or None, **params)
             try:
                 _, seconds = timed(ours.fit, X_train, noisy, pred_probs=strategy_probs)
             except ValueError:  # a whole class flagged: fall back to the noisy labels
@@ -226,6 +242,18 @@ def gap_closed(rows, column):
     return gained / gap
 
 
+def worse_cells(rows, column):
+    """The cells where ``column`` is below cleanlab by more than the std of cleanlab's accuracy
+    over seeds: {cell: (mean difference, std)}."""
+    worse = {}
+    for cell, block in group(rows, "dataset", "model", "noise", "sparsity").items():
+        diff = np.mean([r["acc"][column] - r["acc"]["cleanlab"] for r in block])
+        std = np.std([r["acc"]["cleanlab"] for r in block], ddof=1) if len(block) > 1 else 0
+        if diff < -std:
+            worse[cell] = (diff, std)
+    return worse
+
+
 def group(rows, *keys):
     groups = {}
     for row in rows:
@@ -250,6 +278,8 @@ def print_tables(rows, seconds):
     print()
     print("Ratio to the reference over the grid: " + ", ".join(
         f"{c} {gap_closed(rows, c) / reference:.2f}x" for c in columns[1:]))
+    print("Cells worse than the reference by more than one std of its accuracy over seeds: "
+          + ", ".join(f"{c} {len(worse_cells(rows, c))}" for c in columns[1:]))
 
     print()
     print("## Clean-test accuracy per cell (mean over seeds; std of default - cleanlab)")
@@ -291,6 +321,9 @@ def print_tables(rows, seconds):
         print(f"| {rule} | " + " | ".join(f"{p:.2f} / {r:.2f} / {f:.2f}" for p, r, f in cells)
               + " |")
 
+    if not rows[0]["seconds"]:
+        print(f"\n{len(rows)} runs, {seconds:.0f} s of wall time (shared cache: no cost table).")
+        return
     print()
     print("## Cost: CPU time (cross-validation included) / one fit on all the training data")
     print()
@@ -313,6 +346,9 @@ def main():
     parser.add_argument("--strategies", nargs="*", default=None,
                         help="only these strategies (names of STRATEGIES or EXTRA_STRATEGIES), "
                              "besides 'ours, preset=reference' and 'default'")
+    parser.add_argument("--memory", action="store_true",
+                        help="share our strategies' cross-validations through a cache per draw "
+                             "(faster; no cost table)")
     parser.add_argument("--save", help="pickle the results to this file")
     parser.add_argument("--load", help="print the tables of results saved with --save")
     args = parser.parse_args()
@@ -328,7 +364,7 @@ def main():
         strategies = {name: {**STRATEGIES, **EXTRA_STRATEGIES}[name] for name in names}
     data = {k: v for k, v in datasets().items() if args.datasets is None or k in args.datasets}
     jobs = [  # seed first: an interrupted run has every cell at the same number of seeds
-        delayed(one_draw)(name, X, y, noise, sparsity, seed, strategies)
+        delayed(one_draw)(name, X, y, noise, sparsity, seed, strategies, args.memory)
         for seed in range(args.seeds)
         for name, (X, y) in data.items()
         for noise in NOISE_LEVELS

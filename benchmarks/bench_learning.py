@@ -82,6 +82,8 @@ STRATEGIES = {
     # (its models then serve the readmission).
     "round_tol 0.1": ({"round_tol": 0.1}, "cv5"),
     "round_tol 0.25": ({"round_tol": 0.25}, "cv5"),
+    # The readmission by the models of the last round: one cross-validation fewer.
+    "readmit last_round": ({"readmit": "last_round"}, "cv5"),
 }
 #: The costlier strategies, measured with --extra (10 more fits, or a second model in every
 #: round).
@@ -340,6 +342,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=3, help="draws per cell (default 3)")
     parser.add_argument("--datasets", nargs="*", default=None, help="a subset of the datasets")
+    parser.add_argument("--noise", type=float, nargs="*", default=NOISE_LEVELS,
+                        help="a subset of the noise levels")
+    parser.add_argument("--sparsity", nargs="*", default=SPARSITIES, choices=SPARSITIES,
+                        help="a subset of the noise matrices")
     parser.add_argument("--n-jobs", type=int, default=2, help="draws run in parallel (default 2)")
     parser.add_argument("--extra", action="store_true",
                         help="also the costlier strategies (10 folds; ensemble in every round)")
@@ -367,8 +373,8 @@ def main():
         delayed(one_draw)(name, X, y, noise, sparsity, seed, strategies, args.memory)
         for seed in range(args.seeds)
         for name, (X, y) in data.items()
-        for noise in NOISE_LEVELS
-        for sparsity in SPARSITIES
+        for noise in args.noise
+        for sparsity in args.sparsity
     ]
     # One BLAS/OpenMP thread per process: the draws are the parallelism.
     os.environ.setdefault("OMP_NUM_THREADS", "1")

@@ -21,6 +21,7 @@ from ._base import (
     subset_fit_params,
 )
 from ._strategies import (
+    LAST_ROUND,
     PRESETS,
     SECOND_MODEL,
     average_pred_probs,
@@ -109,12 +110,14 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         up to this many rounds in all; it stops early when a round flags nothing or a class
         has fewer examples than folds, and after the first round when ``cv`` is an iterable
         of (train, test) index pairs. ``'auto'`` follows ``preset``.
-    readmit : bool or 'auto', default='auto'
+    readmit : bool, 'last_round' or 'auto', default='auto'
         After the last detection round, cross-validate the models (``estimator`` and the
         extra ones) on the kept examples only, predict the flagged examples with the models
         of every fold, and flag again over all the examples with the same ``filter_by``: the
         examples flagged before that are no longer flagged are readmitted (none is newly
-        flagged). Skipped in the cases where ``detection_rounds`` stops. ``'auto'`` follows
+        flagged). Skipped in the cases where ``detection_rounds`` stops. ``'last_round'``
+        saves that cross-validation: the models of the last detection round, fitted before
+        its new issues were flagged, predict the examples instead. ``'auto'`` follows
         ``preset``.
     round_tol : float >= 0, default=0.0
         Early stopping of the detection rounds: a round whose new issues number at most
@@ -205,7 +208,7 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         "preset": [StrOptions(set(PRESETS))],
         "reweight": ["boolean", StrOptions({"auto"})],
         "detection_rounds": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "readmit": ["boolean", StrOptions({"auto"})],
+        "readmit": ["boolean", StrOptions({"auto", LAST_ROUND})],
         "round_tol": [Interval(Real, 0, None, closed="left")],
         "relabel_margin": [Interval(Real, 0, 1, closed="both"), None],
         "calibration": [StrOptions({"temperature", "auto"}), None],
@@ -452,9 +455,9 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
     def _detect_again(self, X, y_encoded, noise, routed, options):
         """Iterated detection: update ``noise.label_issues`` in place.
 
-        Returns the probabilities of the round that stopped the rounds (see
-        :meth:`_kept_models_pred_probs`), whose kept examples are those left unflagged, or
-        None.
+        Returns the probabilities (see :meth:`_kept_models_pred_probs`) of the round that
+        stopped the rounds without adding its issues, whose kept examples are those left
+        unflagged; with ``readmit='last_round'`` those of the last round that ran; else None.
         """
         clean = (None if self.pulearning is None
                  else clean_class_index(self.pulearning, noise.classes))
@@ -473,11 +476,11 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
             )
             return (new if clean is None else new & (labels != clean)), pred_probs
 
-        noise.label_issues, noise.n_detection_rounds, last = detect_iteratively(
+        noise.label_issues, noise.n_detection_rounds, last, applied = detect_iteratively(
             noise.label_issues, detect_among, options["detection_rounds"],
             round_tol=self.round_tol,
         )
-        return last
+        return last if not applied or options["readmit"] == LAST_ROUND else None
 
     def _check_X(self, X):
         """Check the features seen by the fitted model (number and names); X is not copied."""

@@ -33,6 +33,9 @@ from sklearn.utils.validation import _num_samples
 from ._base import subset_fit_params
 from ._cv import fold_workers
 
+#: The value of ``readmit`` that readmits with the models of the last detection round.
+LAST_ROUND = "last_round"
+
 #: The value of ``extra_estimators`` that stands for :func:`second_model`.
 SECOND_MODEL = "second model"
 
@@ -179,11 +182,13 @@ def detect_iteratively(issues, detect_among, max_rounds, *, round_tol=0.0):
     n_rounds : int
         The number of rounds that ran, the first included.
     last : object or None
-        What ``detect_among`` returned with the round that stopped the rounds, whose kept
-        examples are those of ``issues``; None when the rounds ended otherwise.
+        What ``detect_among`` returned with the last round that ran (None if none did).
+    last_applied : bool
+        Whether the issues of that round were added: if not, its kept examples are those of
+        ``issues``.
     """
     issues = np.array(issues, dtype=bool, copy=True)
-    n_rounds = 1
+    n_rounds, last = 1, None
     while n_rounds < max_rounds:
         kept = np.flatnonzero(~issues)
         found = detect_among(kept)
@@ -192,9 +197,9 @@ def detect_iteratively(issues, detect_among, max_rounds, *, round_tol=0.0):
         new, last = found
         n_rounds += 1
         if new.sum() <= round_tol * issues.sum():
-            return issues, n_rounds, last
+            return issues, n_rounds, last, False
         issues[kept[new]] = True
-    return issues, n_rounds, None
+    return issues, n_rounds, last, last is not None
 
 
 def fold_pred_probs(estimator, X, y, splits, X_other, *, fit_params=None, n_jobs=None):

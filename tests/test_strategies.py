@@ -175,18 +175,18 @@ def test_detect_iteratively_flags_among_the_kept_and_stops_when_nothing_is_new()
         seen.append(kept.copy())
         return kept == kept.min(), len(seen)  # flag the smallest index still kept
 
-    issues, n_rounds, last = detect_iteratively(np.array([True, False, False, False]),
-                                                detect_among, 3)
+    issues, n_rounds, last, applied = detect_iteratively(
+        np.array([True, False, False, False]), detect_among, 3)
     assert_array_equal(issues, [True, True, True, False])
-    assert n_rounds == 3 and last is None  # the rounds ran out: nothing to hand back
+    assert n_rounds == 3 and last == 2 and applied  # the rounds ran out
     assert_array_equal(seen[0], [1, 2, 3])
     assert_array_equal(seen[1], [2, 3])
 
-    issues, n_rounds, last = detect_iteratively(
+    issues, n_rounds, last, applied = detect_iteratively(
         np.zeros(3, bool), lambda kept: (np.zeros(3, bool), "probs"), 5)
     assert n_rounds == 2 and not issues.any()  # the second round found nothing: stop
-    assert last == "probs"  # its result belongs to the kept examples of ``issues``
-    issues, n_rounds, last = detect_iteratively(np.ones(2, bool), lambda kept: None, 5)
+    assert last == "probs" and not applied  # its kept examples are those of ``issues``
+    issues, n_rounds, last, applied = detect_iteratively(np.ones(2, bool), lambda kept: None, 5)
     assert n_rounds == 1 and issues.all() and last is None  # no round possible
 
 
@@ -201,15 +201,15 @@ def test_a_round_that_adds_few_issues_is_not_applied_and_stops_the_rounds():
         return new, len(seen)
 
     seen = []
-    issues, n_rounds, last = detect_iteratively(first, detect_among, 10, round_tol=0.3)
+    issues, n_rounds, last, applied = detect_iteratively(first, detect_among, 10, round_tol=0.3)
     assert_array_equal(issues, first)  # 5 <= 0.3 * 20: not applied, and the rounds stop
-    assert n_rounds == 2 and last == 1
+    assert n_rounds == 2 and last == 1 and not applied
     seen = []
-    issues, n_rounds, last = detect_iteratively(first, detect_among, 10, round_tol=0.1)
+    issues, n_rounds, last, applied = detect_iteratively(first, detect_among, 10, round_tol=0.1)
     # 5 > 0.1 * 20 (applied), then 4 > 2.5, 3 > 2.9, then 2 <= 3.2 stops
-    assert issues.sum() == 20 + 5 + 4 + 3 and n_rounds == 5 and last == 4
+    assert issues.sum() == 20 + 5 + 4 + 3 and n_rounds == 5 and last == 4 and not applied
     seen = []
-    issues, n_rounds, last = detect_iteratively(first, detect_among, 10, round_tol=0.0)
+    issues, n_rounds, last, _ = detect_iteratively(first, detect_among, 10, round_tol=0.0)
     assert issues.sum() == 20 + 5 + 4 + 3 + 2 + 1 and n_rounds == 7 and last == 6
 
 
@@ -270,6 +270,28 @@ def test_a_stopped_round_is_not_applied_and_its_models_serve_the_readmission(noi
     assert_array_equal(stopped.label_issues_, one_round.label_issues_)
     unstopped = ConfidentLearningClassifier(detection_rounds=3, round_tol=0.0, **options)
     assert unstopped.fit(X, y).n_detection_rounds_ == 3
+
+
+def test_readmission_by_the_last_rounds_models_costs_no_cross_validation(noisy_data):
+    X, y = noisy_data
+    options = {"extra_estimators": None, "detection_rounds": 2, "random_state": 0}
+    without = ConfidentLearningClassifier(readmit=False, **options).fit(X, y)
+    first = ConfidentLearningClassifier(readmit=False, **{**options, "detection_rounds": 1})
+    first = first.fit(X, y).label_issues_
+    assert without.label_issues_.sum() > first.sum()  # the second round added issues
+    Fits.n_fits = 0
+    model = ConfidentLearningClassifier(Fits(max_iter=1000), readmit="last_round", **options)
+    model.fit(X, y)
+    assert Fits.n_fits == 5 + 5 + 1  # two rounds and the final fit
+    # The second round's models were cross-validated on the examples the first round kept.
+    kept = ~first
+    splits = list(StratifiedKFold(5, shuffle=True, random_state=np.random.RandomState(0))
+                  .split(X[kept], y[kept]))
+    probs = np.empty((len(y), 4))
+    probs[kept], probs[~kept] = fold_pred_probs(
+        LogisticRegression(max_iter=1000), X[kept], y[kept], splits, X[~kept])
+    still = find_label_issues(y, probs, filter_by="prune_by_noise_rate")
+    assert_array_equal(model.label_issues_, without.label_issues_ & still)
 
 
 def test_fixed_splits_allow_a_single_round(noisy_data):

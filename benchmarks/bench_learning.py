@@ -49,6 +49,8 @@ from sklearn_noisy.noise_generation import generate_noisy_labels
 NOISE_LEVELS = (0.1, 0.2, 0.4)
 SPARSITIES = ("sparse", "dense")
 MIN_EXAMPLES_PER_CLASS = 10
+#: What identifies a run: a draw and a base model.
+DRAW_KEYS = ("dataset", "noise", "sparsity", "model", "seed")
 MODELS = {
     "logreg": LogisticRegression(max_iter=1000),
     "hgb": HistGradientBoostingClassifier(max_iter=10, max_leaf_nodes=8, min_samples_leaf=5,
@@ -338,9 +340,36 @@ def print_tables(rows, seconds):
     print(f"\n{len(rows)} runs, {seconds:.0f} s of wall time.")
 
 
+def load(paths):
+    """The rows of saved runs and the sum of their wall times. The files are merged draw by
+    draw: each draw gets the columns of every file that has it, and only the columns that
+    every draw then has are kept."""
+    merged, total = {}, 0.0
+    for path in paths:
+        with open(path, "rb") as file:
+            rows, seconds = pickle.load(file)
+        total += seconds
+        for row in rows:
+            key = tuple(row[k] for k in DRAW_KEYS)
+            if key not in merged:
+                merged[key] = row
+                continue
+            for part in ("acc", "seconds", "detection"):
+                merged[key][part] = {**row[part], **merged[key][part]}
+    rows = list(merged.values())
+    shared = set.intersection(*(set(r["acc"]) for r in rows))
+    for row in rows:
+        for part in ("acc", "seconds", "detection"):
+            row[part] = {k: v for k, v in row[part].items()
+                         if k in shared or k.startswith("filter_by=")}
+    return rows, total
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=3, help="draws per cell (default 3)")
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="the seeds are first-seed, first-seed + 1, ... (default 0)")
     parser.add_argument("--datasets", nargs="*", default=None, help="a subset of the datasets")
     parser.add_argument("--noise", type=float, nargs="*", default=NOISE_LEVELS,
                         help="a subset of the noise levels")
@@ -355,23 +384,28 @@ def main():
     parser.add_argument("--memory", action="store_true",
                         help="share our strategies' cross-validations through a cache per draw "
                              "(faster; no cost table)")
+    parser.add_argument("--without-default", action="store_true",
+                        help="with --strategies: not the default (to add strategies to a saved "
+                             "run; the tables then need the rows of both)")
     parser.add_argument("--save", help="pickle the results to this file")
-    parser.add_argument("--load", help="print the tables of results saved with --save")
+    parser.add_argument("--load", nargs="*",
+                        help="print the tables of results saved with --save; the strategies of "
+                             "several files are merged, draw by draw (the draws all have)")
     args = parser.parse_args()
     start = time.perf_counter()
     if args.load:
-        with open(args.load, "rb") as file:
-            rows, seconds = pickle.load(file)
+        rows, seconds = load(args.load)
         print_tables(rows, seconds)
         return
     strategies = {**STRATEGIES, **(EXTRA_STRATEGIES if args.extra else {})}
     if args.strategies is not None:
-        names = dict.fromkeys(["ours, preset=reference", *args.strategies, "default"])
+        names = dict.fromkeys(["ours, preset=reference", *args.strategies]
+                              + ([] if args.without_default else ["default"]))
         strategies = {name: {**STRATEGIES, **EXTRA_STRATEGIES}[name] for name in names}
     data = {k: v for k, v in datasets().items() if args.datasets is None or k in args.datasets}
     jobs = [  # seed first: an interrupted run has every cell at the same number of seeds
         delayed(one_draw)(name, X, y, noise, sparsity, seed, strategies, args.memory)
-        for seed in range(args.seeds)
+        for seed in range(args.first_seed, args.first_seed + args.seeds)
         for name, (X, y) in data.items()
         for noise in args.noise
         for sparsity in args.sparsity

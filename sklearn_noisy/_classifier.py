@@ -116,9 +116,9 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         of every fold, and flag again over all the examples with the same ``filter_by``: the
         examples flagged before that are no longer flagged are readmitted (none is newly
         flagged). Skipped in the cases where ``detection_rounds`` stops. ``'last_round'``
-        saves that cross-validation: the models of the last detection round, fitted before
-        its new issues were flagged, predict the examples instead. ``'auto'`` follows
-        ``preset``.
+        saves that cross-validation when there is more than one round: the models of the last
+        detection round, fitted before its new issues were flagged, predict the examples
+        instead. ``'auto'`` follows ``preset``.
     round_tol : float >= 0, default=0.0
         Early stopping of the detection rounds: a round whose new issues number at most
         ``round_tol`` times the issues flagged so far changes too little; its issues are not

@@ -24,6 +24,8 @@ included) relative to one fit of the base model on all the training data, in the
     python benchmarks/bench_learning.py                   # the full grid, 3 seeds, 2 processes
     python benchmarks/bench_learning.py --seeds 1 --datasets digits wine
     python benchmarks/bench_learning.py --load results.pkl   # tables of a saved run
+    python benchmarks/bench_learning.py --memory --strategies "round_tol 0.1"
+        # the reference, the default and these, sharing cross-validations (no cost table)
 """
 
 import argparse

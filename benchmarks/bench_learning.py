@@ -24,11 +24,14 @@ included) relative to one fit of the base model on all the training data, in the
     python benchmarks/bench_learning.py                   # the full grid, 3 seeds, 2 processes
     python benchmarks/bench_learning.py --seeds 1 --datasets digits wine
     python benchmarks/bench_learning.py --load results.pkl   # tables of a saved run
+    python benchmarks/bench_learning.py --memory --strategies "round_tol 0.1"
+        # the reference, the default and these, sharing cross-validations (no cost table)
 """
 
 import argparse
 import os
 import pickle
+import tempfile
 import time
 import warnings
 
@@ -48,6 +51,8 @@ from sklearn_noisy.noise_generation import generate_noisy_labels
 NOISE_LEVELS = (0.1, 0.2, 0.4)
 SPARSITIES = ("sparse", "dense")
 MIN_EXAMPLES_PER_CLASS = 10
+#: What identifies a run: a draw and a base model.
+DRAW_KEYS = ("dataset", "noise", "sparsity", "model", "seed")
 MODELS = {
     "logreg": LogisticRegression(max_iter=1000),
     "hgb": HistGradientBoostingClassifier(max_iter=10, max_leaf_nodes=8, min_samples_leaf=5,
@@ -76,6 +81,13 @@ STRATEGIES = {
     # the other base model: the small gradient boosting next to the logistic regression, a
     # logistic regression next to the gradient boosting), in every round.
     "default": ({}, "cv5"),
+    # The recommended preset with early stopping of the detection rounds: a round that flags
+    # at most this fraction of the issues flagged so far is not applied and ends the rounds
+    # (its models then serve the readmission).
+    "round_tol 0.1": ({"round_tol": 0.1}, "cv5"),
+    "round_tol 0.25": ({"round_tol": 0.25}, "cv5"),
+    # The readmission by the models of the last round: one cross-validation fewer.
+    "readmit last_round": ({"readmit": "last_round"}, "cv5"),
 }
 #: The costlier strategies, measured with --extra (10 more fits, or a second model in every
 #: round).
@@ -148,8 +160,18 @@ def detection(issues, flipped):
     return precision, recall, 2 * precision * recall / max(precision + recall, 1e-12)
 
 
-def one_draw(name, X, y, noise_level, sparsity, seed, strategies):
-    """Everything measured on one draw, for both base models: a list of result dicts."""
+def one_draw(name, X, y, noise_level, sparsity, seed, strategies, memory=False):
+    """Everything measured on one draw, for both base models: a list of result dicts.
+
+    ``memory``: our strategies share their cross-validations through a joblib cache of the
+    draw (their times are then not comparable, and are not kept).
+    """
+    if memory is True:
+        with tempfile.TemporaryDirectory() as location:
+            rows = one_draw(name, X, y, noise_level, sparsity, seed, strategies, location)
+        for row in rows:
+            row["seconds"] = {}
+        return rows
     from cleanlab.classification import CleanLearning
 
     rng = np.random.default_rng(seed)
@@ -198,7 +220,7 @@ def one_draw(name, X, y, noise_level, sparsity, seed, strategies):
                     clone(m) for other, m in MODELS.items() if other != model_name]}
             ours = ConfidentLearningClassifier(
                 clone(model), min_examples_per_class=MIN_EXAMPLES_PER_CLASS, random_state=seed,
-                **params)
+                memory=memory or None, **params)
             try:
                 _, seconds = timed(ours.fit, X_train, noisy, pred_probs=strategy_probs)
             except ValueError:  # a whole class flagged: fall back to the noisy labels
@@ -226,6 +248,18 @@ def gap_closed(rows, column):
     return gained / gap
 
 
+def worse_cells(rows, column):
+    """The cells where ``column`` is below cleanlab by more than the std of cleanlab's accuracy
+    over seeds: {cell: (mean difference, std)}."""
+    worse = {}
+    for cell, block in group(rows, "dataset", "model", "noise", "sparsity").items():
+        diff = np.mean([r["acc"][column] - r["acc"]["cleanlab"] for r in block])
+        std = np.std([r["acc"]["cleanlab"] for r in block], ddof=1) if len(block) > 1 else 0
+        if diff < -std:
+            worse[cell] = (diff, std)
+    return worse
+
+
 def group(rows, *keys):
     groups = {}
     for row in rows:
@@ -250,6 +284,8 @@ def print_tables(rows, seconds):
     print()
     print("Ratio to the reference over the grid: " + ", ".join(
         f"{c} {gap_closed(rows, c) / reference:.2f}x" for c in columns[1:]))
+    print("Cells worse than the reference by more than one std of its accuracy over seeds: "
+          + ", ".join(f"{c} {len(worse_cells(rows, c))}" for c in columns[1:]))
 
     print()
     print("## Clean-test accuracy per cell (mean over seeds; std of default - cleanlab)")
@@ -291,6 +327,9 @@ def print_tables(rows, seconds):
         print(f"| {rule} | " + " | ".join(f"{p:.2f} / {r:.2f} / {f:.2f}" for p, r, f in cells)
               + " |")
 
+    if not rows[0]["seconds"]:
+        print(f"\n{len(rows)} runs, {seconds:.0f} s of wall time (shared cache: no cost table).")
+        return
     print()
     print("## Cost: CPU time (cross-validation included) / one fit on all the training data")
     print()
@@ -303,36 +342,75 @@ def print_tables(rows, seconds):
     print(f"\n{len(rows)} runs, {seconds:.0f} s of wall time.")
 
 
+def load(paths):
+    """The rows of saved runs and the sum of their wall times. The files are merged draw by
+    draw: each draw gets the columns of every file that has it, and only the columns that
+    every draw then has are kept."""
+    merged, total = {}, 0.0
+    for path in paths:
+        with open(path, "rb") as file:
+            rows, seconds = pickle.load(file)
+        total += seconds
+        for row in rows:
+            key = tuple(row[k] for k in DRAW_KEYS)
+            if key not in merged:
+                merged[key] = row
+                continue
+            for part in ("acc", "seconds", "detection"):
+                merged[key][part] = {**row[part], **merged[key][part]}
+    rows = list(merged.values())
+    shared = set.intersection(*(set(r["acc"]) for r in rows))
+    for row in rows:
+        for part in ("acc", "seconds", "detection"):
+            row[part] = {k: v for k, v in row[part].items()
+                         if k in shared or k.startswith("filter_by=")}
+    return rows, total
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=3, help="draws per cell (default 3)")
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="the seeds are first-seed, first-seed + 1, ... (default 0)")
     parser.add_argument("--datasets", nargs="*", default=None, help="a subset of the datasets")
+    parser.add_argument("--noise", type=float, nargs="*", default=NOISE_LEVELS,
+                        help="a subset of the noise levels")
+    parser.add_argument("--sparsity", nargs="*", default=SPARSITIES, choices=SPARSITIES,
+                        help="a subset of the noise matrices")
     parser.add_argument("--n-jobs", type=int, default=2, help="draws run in parallel (default 2)")
     parser.add_argument("--extra", action="store_true",
                         help="also the costlier strategies (10 folds; ensemble in every round)")
     parser.add_argument("--strategies", nargs="*", default=None,
                         help="only these strategies (names of STRATEGIES or EXTRA_STRATEGIES), "
                              "besides 'ours, preset=reference' and 'default'")
+    parser.add_argument("--memory", action="store_true",
+                        help="share our strategies' cross-validations through a cache per draw "
+                             "(faster; no cost table)")
+    parser.add_argument("--without-default", action="store_true",
+                        help="with --strategies: not the default (to add strategies to a saved "
+                             "run; the tables then need the rows of both)")
     parser.add_argument("--save", help="pickle the results to this file")
-    parser.add_argument("--load", help="print the tables of results saved with --save")
+    parser.add_argument("--load", nargs="*",
+                        help="print the tables of results saved with --save; the strategies of "
+                             "several files are merged, draw by draw (the draws all have)")
     args = parser.parse_args()
     start = time.perf_counter()
     if args.load:
-        with open(args.load, "rb") as file:
-            rows, seconds = pickle.load(file)
+        rows, seconds = load(args.load)
         print_tables(rows, seconds)
         return
     strategies = {**STRATEGIES, **(EXTRA_STRATEGIES if args.extra else {})}
     if args.strategies is not None:
-        names = dict.fromkeys(["ours, preset=reference", *args.strategies, "default"])
+        names = dict.fromkeys(["ours, preset=reference", *args.strategies]
+                              + ([] if args.without_default else ["default"]))
         strategies = {name: {**STRATEGIES, **EXTRA_STRATEGIES}[name] for name in names}
     data = {k: v for k, v in datasets().items() if args.datasets is None or k in args.datasets}
     jobs = [  # seed first: an interrupted run has every cell at the same number of seeds
-        delayed(one_draw)(name, X, y, noise, sparsity, seed, strategies)
-        for seed in range(args.seeds)
+        delayed(one_draw)(name, X, y, noise, sparsity, seed, strategies, args.memory)
+        for seed in range(args.first_seed, args.first_seed + args.seeds)
         for name, (X, y) in data.items()
-        for noise in NOISE_LEVELS
-        for sparsity in SPARSITIES
+        for noise in args.noise
+        for sparsity in args.sparsity
     ]
     # One BLAS/OpenMP thread per process: the draws are the parallelism.
     os.environ.setdefault("OMP_NUM_THREADS", "1")

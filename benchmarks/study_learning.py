@@ -31,6 +31,8 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -42,9 +44,16 @@ from sklearn_noisy.filter import find_label_issues  # noqa: E402
 from sklearn_noisy.noise_generation import generate_noisy_labels  # noqa: E402
 
 MODELS = bench.MODELS
+#: Models whose out-of-fold probabilities can be averaged (the base models and cheaper ones).
+MEMBERS = {**MODELS, "knn": make_pipeline(StandardScaler(), KNeighborsClassifier(10))}
 ENSEMBLE = ["logreg", "hgb"]
 VARIANTS = {
     "ensemble, 1 round": {"members": ENSEMBLE},
+    # For the logistic regression only: a cheaper second model than the gradient boosting.
+    "logreg+knn, 3 rounds": {"members": ["logreg", "knn"], "rounds": 3,
+                             "readmission": "after"},
+    "weighted ensemble, 3 rounds": {"members": ENSEMBLE, "rounds": 3, "weighted": True,
+                                    "readmission": "after"},
     "ensemble, 3 rounds": {"members": ENSEMBLE, "rounds": 3, "readmission": "after",
                            "relabel": [0.6, 0.9]},
     "ensemble, 3 rounds, temperature": {"members": ENSEMBLE, "rounds": 3, "temperature": True},
@@ -59,21 +68,41 @@ VARIANTS = {
 MIN_EXAMPLES_PER_CLASS = bench.MIN_EXAMPLES_PER_CLASS
 
 
-def fold_probs(members, X, y, seed, X_other=None):
-    """Mean over ``members`` of the out-of-fold probabilities of ``(X, y)``, and of the
-    fold models' mean probabilities of ``X_other``."""
+def fold_probs(members, X, y, seed, X_other=None, combine=None):
+    """Combination (default: the mean) over ``members`` of the out-of-fold probabilities of
+    ``(X, y)``, and of the fold models' mean probabilities of ``X_other``."""
     folds = StratifiedKFold(5, shuffle=True, random_state=seed)
     n_classes = len(np.unique(y))
-    probs = np.zeros((len(y), n_classes))
-    other = None if X_other is None else np.zeros((len(X_other), n_classes))
+    probs, others = [], []
     for member in members:
+        p = np.zeros((len(y), n_classes))
+        other = None if X_other is None else np.zeros((len(X_other), n_classes))
         for train, test in folds.split(X, y):
-            model = clone(MODELS[member]).fit(X[train], y[train])
-            probs[test] += model.predict_proba(X[test])
+            model = clone(MEMBERS[member]).fit(X[train], y[train])
+            p[test] = model.predict_proba(X[test])
             if other is not None and len(X_other):
                 other += model.predict_proba(X_other) / folds.n_splits
-    probs /= len(members)
-    return probs, None if other is None else other / len(members)
+        probs.append(p)
+        others.append(other)
+    weights = (combine or equal_weights)(probs, y)
+    mean = np.tensordot(weights, probs, axes=1)
+    return mean, None if X_other is None else np.tensordot(weights, others, axes=1)
+
+
+def equal_weights(probs, y):
+    return np.full(len(probs), 1 / len(probs))
+
+
+def log_loss_weights(probs, y, grid=np.linspace(0, 1, 5)):
+    """For two members: the weight of the first, on ``grid``, that minimises the log loss of
+    the given labels ``y`` of the weighted mean."""
+    if len(probs) != 2:
+        return equal_weights(probs, y)
+    rows = np.arange(len(y))
+    losses = [-np.mean(np.log(np.clip(w * probs[0][rows, y] + (1 - w) * probs[1][rows, y],
+                                      1e-12, None))) for w in grid]
+    w = grid[int(np.argmin(losses))]
+    return np.array([w, 1 - w])
 
 
 def draw(key, cache):
@@ -123,7 +152,11 @@ def detect(d, variant, base):
             return temperature_scale(probs, labels, random_state=seed)
         return probs
 
-    first = calibrated(np.mean([d["probs"][m] for m in members], axis=0), y)
+    combine = log_loss_weights if variant.get("weighted") else equal_weights
+    for m in set(members) - set(d["probs"]):  # a member that is not a base model
+        d["probs"][m] = bench.out_of_fold(MEMBERS[m], X, y, 5, seed)[0]
+    members_probs = [d["probs"][m] for m in members]
+    first = calibrated(np.tensordot(combine(members_probs, y), members_probs, axes=1), y)
     issues = issues_of(y, first, variant)
     n_first = issues.sum()
     mode = variant.get("mode", "accumulate")
@@ -133,13 +166,13 @@ def detect(d, variant, base):
             break
         if mode == "readmit":
             probs = np.empty_like(first)
-            probs[kept], probs[out] = fold_probs(members, X[kept], y[kept], seed, X[out])
+            probs[kept], probs[out] = fold_probs(members, X[kept], y[kept], seed, X[out], combine)
             new = issues_of(y, calibrated(probs, y), variant)
             if np.array_equal(new, issues):
                 break
             issues = new
             continue
-        probs = calibrated(fold_probs(members, X[kept], y[kept], seed)[0], y[kept])
+        probs = calibrated(fold_probs(members, X[kept], y[kept], seed, None, combine)[0], y[kept])
         new = kept[issues_of(y[kept], probs, variant)]
         if mode == "cap":
             room = max(0, int(variant.get("cap", 1.0) * n_first) - issues.sum())
@@ -152,7 +185,7 @@ def detect(d, variant, base):
     if variant.get("readmission") == "after":
         kept, out = np.flatnonzero(~issues), np.flatnonzero(issues)
         probs = np.empty_like(first)
-        probs[kept], probs[out] = fold_probs(members, X[kept], y[kept], seed, X[out])
+        probs[kept], probs[out] = fold_probs(members, X[kept], y[kept], seed, X[out], combine)
         readmitted = issues & issues_of(y, probs, {})
     return issues, readmitted, first
 

@@ -21,6 +21,7 @@ from ._base import (
     subset_fit_params,
 )
 from ._strategies import (
+    LAST_ROUND,
     PRESETS,
     SECOND_MODEL,
     average_pred_probs,
@@ -109,13 +110,21 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         up to this many rounds in all; it stops early when a round flags nothing or a class
         has fewer examples than folds, and after the first round when ``cv`` is an iterable
         of (train, test) index pairs. ``'auto'`` follows ``preset``.
-    readmit : bool or 'auto', default='auto'
+    readmit : bool, 'last_round' or 'auto', default='auto'
         After the last detection round, cross-validate the models (``estimator`` and the
         extra ones) on the kept examples only, predict the flagged examples with the models
         of every fold, and flag again over all the examples with the same ``filter_by``: the
         examples flagged before that are no longer flagged are readmitted (none is newly
-        flagged). Skipped in the cases where ``detection_rounds`` stops. ``'auto'`` follows
-        ``preset``.
+        flagged). Skipped in the cases where ``detection_rounds`` stops. ``'last_round'``
+        saves that cross-validation when there is more than one round: the models of the last
+        detection round, fitted before its new issues were flagged, predict the examples
+        instead. ``'auto'`` follows ``preset``.
+    round_tol : float >= 0, default=0.0
+        Early stopping of the detection rounds: a round whose new issues number at most
+        ``round_tol`` times the issues flagged so far changes too little; its issues are not
+        added and the rounds stop there. Its models, cross-validated on the examples still
+        kept, then serve the readmission, which costs no further cross-validation. ``0``
+        stops only when a round flags nothing.
     relabel_margin : float in [0, 1] or None, default=None
         What to do with the label issues. ``None`` drops them all. A float relabels to its
         predicted class (the argmax of ``pred_probs_``) every issue whose predicted class is
@@ -199,7 +208,8 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         "preset": [StrOptions(set(PRESETS))],
         "reweight": ["boolean", StrOptions({"auto"})],
         "detection_rounds": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "readmit": ["boolean", StrOptions({"auto"})],
+        "readmit": ["boolean", StrOptions({"auto", LAST_ROUND})],
+        "round_tol": [Interval(Real, 0, None, closed="left")],
         "relabel_margin": [Interval(Real, 0, 1, closed="both"), None],
         "calibration": [StrOptions({"temperature", "auto"}), None],
         "extra_estimators": ["array-like", StrOptions({"auto"}), None],
@@ -223,6 +233,7 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         reweight="auto",
         detection_rounds="auto",
         readmit="auto",
+        round_tol=0.0,
         relabel_margin=None,
         calibration="auto",
         extra_estimators="auto",
@@ -244,6 +255,7 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         self.reweight = reweight
         self.detection_rounds = detection_rounds
         self.readmit = readmit
+        self.round_tol = round_tol
         self.relabel_margin = relabel_margin
         self.calibration = calibration
         self.extra_estimators = extra_estimators
@@ -300,11 +312,11 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         X, y_encoded, noise = self._estimate_noise(X, y, pred_probs, routed,
                                                    clean_class=self.pulearning,
                                                    filter_by=options["filter_by"], known=known)
-        noise.n_detection_rounds = 1
+        noise.n_detection_rounds, last = 1, None
         if options["detection_rounds"] > 1:
-            self._detect_again(X, y_encoded, noise, routed, options)
+            last = self._detect_again(X, y_encoded, noise, routed, options)
         if options["readmit"]:
-            self._readmit(X, y_encoded, noise, routed, options)
+            self._readmit(X, y_encoded, noise, routed, options, last)
         if options["detection_rounds"] > 1 or options["readmit"]:
             noise.ranked_label_issues = rank.order_label_issues(
                 noise.label_issues, y_encoded, noise.pred_probs,
@@ -384,16 +396,20 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         n_folds = self.cv if isinstance(self.cv, Integral) else getattr(self.cv, "n_splits", 2)
         return np.bincount(labels, minlength=n_classes).min() >= n_folds
 
-    def _readmit(self, X, y_encoded, noise, routed, options):
-        """Readmission: update ``noise.label_issues`` in place, unflagging the issues that
-        models trained on the kept examples only no longer flag."""
-        flagged = np.flatnonzero(noise.label_issues)
-        kept = np.flatnonzero(~noise.label_issues)
+    def _kept_models_pred_probs(self, X, y_encoded, n_classes, kept, routed, options):
+        """Probabilities of every example from models cross-validated on ``kept`` only.
+
+        The models (``estimator`` and the extra ones) are fitted on the training part of each
+        fold of the kept examples: the kept examples get their out-of-fold probabilities, the
+        others the mean over the folds' models; both are averaged over the models. None when
+        ``cv`` cannot split the kept examples.
+        """
         labels = y_encoded[kept]
-        if not flagged.size or not self._subset_splittable(labels, len(noise.classes)):
-            return
         n_samples = len(y_encoded)
-        X_kept, X_flagged = _safe_indexing(X, kept), _safe_indexing(X, flagged)
+        if not self._subset_splittable(labels, n_classes):
+            return None
+        others = np.setdiff1d(np.arange(n_samples), kept)
+        X_kept, X_others = _safe_indexing(X, kept), _safe_indexing(X, others)
         splitter = _cv.make_splitter(self.cv, labels, self.random_state)
         splits = list(splitter.split(
             X_kept, labels, **subset_fit_params(routed.splitter.split, kept, n_samples)))
@@ -403,14 +419,31 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
             for extra in options["extra_estimators"] or ()
         ]
         memory = self.memory if _memory.reproducible_folds(self.cv, self.random_state) else None
-        pred_probs = np.empty((n_samples, len(noise.classes)))
-        kept_probs, flagged_probs = zip(*(
-            _memory.call(memory, fold_pred_probs, member, X_kept, labels, splits, X_flagged,
+        kept_probs, other_probs = zip(*(
+            _memory.call(memory, fold_pred_probs, member, X_kept, labels, splits, X_others,
                          fit_params=params, n_jobs=self.n_jobs)
             for member, params in members
         ))
+        pred_probs = np.empty((n_samples, n_classes))
         pred_probs[kept] = average_pred_probs(kept_probs)
-        pred_probs[flagged] = average_pred_probs(flagged_probs)
+        pred_probs[others] = average_pred_probs(other_probs)
+        return pred_probs
+
+    def _readmit(self, X, y_encoded, noise, routed, options, pred_probs=None):
+        """Readmission: update ``noise.label_issues`` in place, unflagging the issues that
+        models trained on the kept examples only no longer flag.
+
+        ``pred_probs``: those of :meth:`_kept_models_pred_probs` for the kept examples of
+        ``noise.label_issues``, when the last detection round computed them already.
+        """
+        if not noise.label_issues.any():
+            return
+        if pred_probs is None:
+            pred_probs = self._kept_models_pred_probs(
+                X, y_encoded, len(noise.classes), np.flatnonzero(~noise.label_issues), routed,
+                options)
+            if pred_probs is None:
+                return
         if options["calibration"] == "temperature":
             pred_probs = temperature_scale(pred_probs, y_encoded, random_state=self.random_state)
         still = filter.find_label_issues(
@@ -420,35 +453,34 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         noise.label_issues = noise.label_issues & still
 
     def _detect_again(self, X, y_encoded, noise, routed, options):
-        """Iterated detection: update ``noise.label_issues`` in place."""
+        """Iterated detection: update ``noise.label_issues`` in place.
+
+        Returns the probabilities (see :meth:`_kept_models_pred_probs`) of the round that
+        stopped the rounds without adding its issues, whose kept examples are those left
+        unflagged; with ``readmit='last_round'`` those of the last round that ran; else None.
+        """
         clean = (None if self.pulearning is None
                  else clean_class_index(self.pulearning, noise.classes))
 
         def detect_among(kept):
-            labels = y_encoded[kept]
-            if not self._subset_splittable(labels, len(noise.classes)):
+            pred_probs = self._kept_models_pred_probs(X, y_encoded, len(noise.classes), kept,
+                                                      routed, options)
+            if pred_probs is None:
                 return None
-            n_samples = len(y_encoded)
-            subset = Bunch(
-                estimator=Bunch(fit=subset_fit_params(routed.estimator.fit, kept, n_samples)),
-                splitter=Bunch(split=subset_fit_params(routed.splitter.split, kept, n_samples)),
-            )
-            pred_probs = self._out_of_fold_pred_probs(
-                _safe_indexing(X, kept), labels, noise.classes, subset
-            )
-            if options["extra_estimators"] or options["calibration"] is not None:
-                pred_probs = self._better_pred_probs(
-                    _safe_indexing(X, kept), noise.classes[labels], pred_probs, subset, options
-                )
+            labels, kept_probs = y_encoded[kept], pred_probs[kept]
+            if options["calibration"] == "temperature":
+                kept_probs = temperature_scale(kept_probs, labels, random_state=self.random_state)
             new = filter.find_label_issues(
-                labels, pred_probs, filter_by=options["filter_by"], frac_noise=self.frac_noise,
+                labels, kept_probs, filter_by=options["filter_by"], frac_noise=self.frac_noise,
                 min_examples_per_class=self.min_examples_per_class, n_jobs=self.n_jobs,
             )
-            return new if clean is None else new & (labels != clean)
+            return (new if clean is None else new & (labels != clean)), pred_probs
 
-        noise.label_issues, noise.n_detection_rounds = detect_iteratively(
-            noise.label_issues, detect_among, options["detection_rounds"]
+        noise.label_issues, noise.n_detection_rounds, last, applied = detect_iteratively(
+            noise.label_issues, detect_among, options["detection_rounds"],
+            round_tol=self.round_tol,
         )
+        return last if not applied or options["readmit"] == LAST_ROUND else None
 
     def _check_X(self, X):
         """Check the features seen by the fitted model (number and names); X is not copied."""

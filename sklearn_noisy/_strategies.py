@@ -28,9 +28,13 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import _safe_indexing, check_array, check_random_state
+from sklearn.utils.validation import _num_samples
 
 from ._base import subset_fit_params
 from ._cv import fold_workers
+
+#: The value of ``readmit`` that readmits with the models of the last detection round.
+LAST_ROUND = "last_round"
 
 #: The value of ``extra_estimators`` that stands for :func:`second_model`.
 SECOND_MODEL = "second model"
@@ -151,7 +155,7 @@ def temperature_scale(pred_probs, labels, *, n_splits=5, random_state=None):
     return calibrated
 
 
-def detect_iteratively(issues, detect_among, max_rounds):
+def detect_iteratively(issues, detect_among, max_rounds, *, round_tol=0.0):
     """Flag more issues among the examples kept so far, round after round.
 
     Parameters
@@ -160,10 +164,16 @@ def detect_iteratively(issues, detect_among, max_rounds):
         The issues of the first round.
     detect_among : callable
         ``detect_among(kept)`` takes the indices of the examples kept so far and returns a
-        boolean mask over them of new issues (from probabilities recomputed on them only), or
-        None when no further round is possible (for example a class has too few examples).
+        pair: a boolean mask over them of new issues (from probabilities recomputed on them
+        only), and anything that the caller wants back if this round is the one that stops
+        the rounds (the recomputed probabilities); or None when no further round is possible
+        (for example a class has too few examples).
     max_rounds : int
-        The number of rounds, the first included; it stops early when a round flags nothing.
+        The number of rounds, the first included.
+    round_tol : float, default=0.0
+        The rounds stop at the first one whose new issues number at most ``round_tol`` times
+        the issues flagged so far: that round changes too little, and its issues are not
+        added. 0 stops only when a round flags nothing.
 
     Returns
     -------
@@ -171,19 +181,25 @@ def detect_iteratively(issues, detect_among, max_rounds):
         A new array: the issues of every round.
     n_rounds : int
         The number of rounds that ran, the first included.
+    last : object or None
+        What ``detect_among`` returned with the last round that ran (None if none did).
+    last_applied : bool
+        Whether the issues of that round were added: if not, its kept examples are those of
+        ``issues``.
     """
     issues = np.array(issues, dtype=bool, copy=True)
-    n_rounds = 1
+    n_rounds, last = 1, None
     while n_rounds < max_rounds:
         kept = np.flatnonzero(~issues)
-        new = detect_among(kept)
-        if new is None:
+        found = detect_among(kept)
+        if found is None:
             break
+        new, last = found
         n_rounds += 1
-        if not new.any():
-            break
+        if new.sum() <= round_tol * issues.sum():
+            return issues, n_rounds, last, False
         issues[kept[new]] = True
-    return issues, n_rounds
+    return issues, n_rounds, last, last is not None
 
 
 def fold_pred_probs(estimator, X, y, splits, X_other, *, fit_params=None, n_jobs=None):
@@ -216,7 +232,9 @@ def fold_pred_probs(estimator, X, y, splits, X_other, *, fit_params=None, n_jobs
     def fit_predict(train, test):
         params = subset_fit_params(fit_params or {}, train, len(y))
         model = clone(estimator).fit(_safe_indexing(X, train), y[train], **params)
-        return model.predict_proba(_safe_indexing(X, test)), model.predict_proba(X_other)
+        other = (model.predict_proba(X_other) if _num_samples(X_other)
+                 else np.empty((0, len(model.classes_))))
+        return model.predict_proba(_safe_indexing(X, test)), other
 
     results = Parallel(n_jobs=fold_workers(n_jobs))(
         delayed(fit_predict)(train, test) for train, test in splits

@@ -40,6 +40,16 @@ def four_classes(seed, n_samples=1200):
                                class_sep=1.2, random_state=seed)
 
 
+class Fits(LogisticRegression):
+    """A logistic regression that counts its fits (in the class, shared by the clones)."""
+
+    n_fits = 0
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).n_fits += 1
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
 @pytest.fixture(scope="module")
 def noisy_data():
     X, y = four_classes(0, n_samples=300)
@@ -163,18 +173,44 @@ def test_detect_iteratively_flags_among_the_kept_and_stops_when_nothing_is_new()
 
     def detect_among(kept):
         seen.append(kept.copy())
-        return kept == kept.min()  # flag the smallest index still kept
+        return kept == kept.min(), len(seen)  # flag the smallest index still kept
 
-    issues, n_rounds = detect_iteratively(np.array([True, False, False, False]), detect_among, 3)
+    issues, n_rounds, last, applied = detect_iteratively(
+        np.array([True, False, False, False]), detect_among, 3)
     assert_array_equal(issues, [True, True, True, False])
-    assert n_rounds == 3
+    assert n_rounds == 3 and last == 2 and applied  # the rounds ran out
     assert_array_equal(seen[0], [1, 2, 3])
     assert_array_equal(seen[1], [2, 3])
 
-    issues, n_rounds = detect_iteratively(np.zeros(3, bool), lambda kept: np.zeros(3, bool), 5)
+    issues, n_rounds, last, applied = detect_iteratively(
+        np.zeros(3, bool), lambda kept: (np.zeros(3, bool), "probs"), 5)
     assert n_rounds == 2 and not issues.any()  # the second round found nothing: stop
-    issues, n_rounds = detect_iteratively(np.ones(2, bool), lambda kept: None, 5)
-    assert n_rounds == 1 and issues.all()  # no round possible
+    assert last == "probs" and not applied  # its kept examples are those of ``issues``
+    issues, n_rounds, last, applied = detect_iteratively(np.ones(2, bool), lambda kept: None, 5)
+    assert n_rounds == 1 and issues.all() and last is None  # no round possible
+
+
+def test_a_round_that_adds_few_issues_is_not_applied_and_stops_the_rounds():
+    first = np.zeros(100, bool)
+    first[:20] = True
+
+    def detect_among(kept):  # 5 new issues in the first call, then 4, 3, 2, 1, 0
+        new = np.zeros(len(kept), bool)
+        new[:max(0, 5 - len(seen))] = True
+        seen.append(len(kept))
+        return new, len(seen)
+
+    seen = []
+    issues, n_rounds, last, applied = detect_iteratively(first, detect_among, 10, round_tol=0.3)
+    assert_array_equal(issues, first)  # 5 <= 0.3 * 20: not applied, and the rounds stop
+    assert n_rounds == 2 and last == 1 and not applied
+    seen = []
+    issues, n_rounds, last, applied = detect_iteratively(first, detect_among, 10, round_tol=0.1)
+    # 5 > 0.1 * 20 (applied), then 4 > 2.5, 3 > 2.9, then 2 <= 3.2 stops
+    assert issues.sum() == 20 + 5 + 4 + 3 and n_rounds == 5 and last == 4 and not applied
+    seen = []
+    issues, n_rounds, last, _ = detect_iteratively(first, detect_among, 10, round_tol=0.0)
+    assert issues.sum() == 20 + 5 + 4 + 3 + 2 + 1 and n_rounds == 7 and last == 6
 
 
 def test_temperature_scaling_keeps_the_argmax_and_softens_overconfident_probabilities():
@@ -216,6 +252,46 @@ def test_later_rounds_flag_more_and_keep_the_first_rounds_probabilities(noisy_da
     assert np.all(model.label_issues_[first.label_issues_])
     assert_array_equal(model.pred_probs_, first.pred_probs_)
     assert_array_equal(np.sort(model.ranked_label_issues_), np.flatnonzero(model.label_issues_))
+
+
+def test_a_stopped_round_is_not_applied_and_its_models_serve_the_readmission(noisy_data):
+    X, y = noisy_data
+    options = {"extra_estimators": None, "readmit": True, "random_state": 0}
+    stopped = ConfidentLearningClassifier(Fits(max_iter=1000), detection_rounds=3,
+                                          round_tol=100.0, **options)
+    Fits.n_fits = 0
+    stopped.fit(X, y)
+    # The second round ran but changed too little: the issues are those of one round, then
+    # readmitted by the second round's models, cross-validated on the same kept examples:
+    # 5 fits per round and the final fit, none for the readmission.
+    assert stopped.n_detection_rounds_ == 2
+    assert Fits.n_fits == 5 + 5 + 1
+    one_round = ConfidentLearningClassifier(detection_rounds=1, **options).fit(X, y)
+    assert_array_equal(stopped.label_issues_, one_round.label_issues_)
+    unstopped = ConfidentLearningClassifier(detection_rounds=3, round_tol=0.0, **options)
+    assert unstopped.fit(X, y).n_detection_rounds_ == 3
+
+
+def test_readmission_by_the_last_rounds_models_costs_no_cross_validation(noisy_data):
+    X, y = noisy_data
+    options = {"extra_estimators": None, "detection_rounds": 2, "random_state": 0}
+    without = ConfidentLearningClassifier(readmit=False, **options).fit(X, y)
+    first = ConfidentLearningClassifier(readmit=False, **{**options, "detection_rounds": 1})
+    first = first.fit(X, y).label_issues_
+    assert without.label_issues_.sum() > first.sum()  # the second round added issues
+    Fits.n_fits = 0
+    model = ConfidentLearningClassifier(Fits(max_iter=1000), readmit="last_round", **options)
+    model.fit(X, y)
+    assert Fits.n_fits == 5 + 5 + 1  # two rounds and the final fit
+    # The second round's models were cross-validated on the examples the first round kept.
+    kept = ~first
+    splits = list(StratifiedKFold(5, shuffle=True, random_state=np.random.RandomState(0))
+                  .split(X[kept], y[kept]))
+    probs = np.empty((len(y), 4))
+    probs[kept], probs[~kept] = fold_pred_probs(
+        LogisticRegression(max_iter=1000), X[kept], y[kept], splits, X[~kept])
+    still = find_label_issues(y, probs, filter_by="prune_by_noise_rate")
+    assert_array_equal(model.label_issues_, without.label_issues_ & still)
 
 
 def test_fixed_splits_allow_a_single_round(noisy_data):

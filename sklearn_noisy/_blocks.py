@@ -3,8 +3,9 @@
 The engine (:mod:`sklearn_noisy._engine`) needs all of ``pred_probs`` in memory. Here the same
 computation runs over row blocks that a *source* hands out one at a time (a memory-mapped
 file, see :class:`ArrayBlocks`) or where they live (a dask array, see
-:mod:`sklearn_noisy._dask`). Only per-class vectors, ``K x K`` counts and the candidates of the
-selections are combined; no pass holds more than one block of ``pred_probs`` per worker.
+:mod:`sklearn_noisy._dask`). Only per-class vectors, the nonzero entries of ``K x K`` counts
+and quotas, per-pair bounds and the candidates of the selections are combined; no pass holds
+more than one block of ``pred_probs`` per worker.
 
 1. label counts per block (labels only): each class's total and where each block starts in it;
 2. the thresholds: per-class means reproduced bit for bit (:mod:`._class_means`);
@@ -437,10 +438,11 @@ def select(source, options):
                                                         amounts=capacity))
         options = _with(options, bounds=bounds,
                         class_bounds=_pair_bounds.loosest_bounds(options.quota, bounds))
-    table = source.map_reduce(candidates_block,
-                              functools.partial(combine_candidates, capacity=capacity),
-                              shared=(options,))
-    return issues_of_selection(table, options)
+    # The issues are found where the candidates were merged: only they travel further.
+    return source.map_reduce(candidates_block,
+                             functools.partial(combine_candidates, capacity=capacity),
+                             shared=(options,),
+                             finish=functools.partial(issues_of_selection, options=options))
 
 
 def lowest_scores(source, *, method="self_confidence", adjust_pred_probs=False,

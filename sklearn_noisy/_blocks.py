@@ -3,8 +3,9 @@
 The engine (:mod:`sklearn_noisy._engine`) needs all of ``pred_probs`` in memory. Here the same
 computation runs over row blocks that a *source* hands out one at a time (a memory-mapped
 file, see :class:`ArrayBlocks`) or where they live (a dask array, see
-:mod:`sklearn_noisy._dask`). Only per-class vectors, ``K x K`` counts and the candidates of the
-selections are combined; no pass holds more than one block of ``pred_probs`` per worker.
+:mod:`sklearn_noisy._dask`). Only per-class vectors, the nonzero entries of ``K x K`` counts
+and quotas, per-pair bounds and the candidates of the selections are combined; no pass holds
+more than one block of ``pred_probs`` per worker.
 
 1. label counts per block (labels only): each class's total and where each block starts in it;
 2. the thresholds: per-class means reproduced bit for bit (:mod:`._class_means`);
@@ -14,11 +15,13 @@ selections are combined; no pass holds more than one block of ``pred_probs`` per
 4. the selections (pruning, lowest scores): each block keeps its best candidates of every
    group, at most the group's quota, ranked as the engine ranks them (largest margin or lowest
    score first, ties to the smaller index); merging keeps the best of the union, which is the
-   engine's selection, since the whole's best of a group are among each block's best.
+   engine's selection, since the whole's best of a group are among each block's best. Prune by
+   noise rate first bounds each (given, true) pair from below in one more pass
+   (:mod:`._pair_bounds`), so that only the margins that can be picked become candidates.
 
 A source offers ``n_samples``, ``n_classes``, ``dtype``, ``bounds`` (the row range of each
 block), ``label_counts()`` (each class's total and its count before each block),
-``map_reduce(func, combine, shared, per_block)`` and ``issues_mask(indices)``.
+``map_reduce(func, combine, shared, per_block, finish)`` and ``issues_mask(indices)``.
 """
 
 import functools
@@ -26,16 +29,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _class_means, _engine, _latent
+from . import _class_means, _engine, _latent, _pair_bounds
 from ._counting import LABEL_IS_ARGMAX, LABEL_NEAR_ARGMAX
-from ._selection import PRUNED_BY_CLASS, PRUNED_BY_NOISE_RATE, prune_flags
+from ._selection import PRUNED_BY_CLASS, PRUNED_BY_NOISE_RATE
 from ._threads import kernel_threads
 from ._validation import check_labels, check_pred_probs
 
 #: How many partial results are combined at once (fewer merges of the growing result).
 COMBINE_EVERY = 8
-#: Columns of a table of candidates (one row per candidate; see :func:`keep_best`).
-CANDIDATE_COLUMNS = ("group", "key", "index", "near_argmax", "score")
 
 
 # --------------------------------------------------------------------------- checks per block
@@ -136,14 +137,15 @@ class ArrayBlocks:
         before = np.cumsum(per_block, axis=0) - per_block
         return per_block.sum(axis=0), list(before)
 
-    def map_reduce(self, func, combine, shared=(), per_block=None):
+    def map_reduce(self, func, combine, shared=(), per_block=None, finish=None):
         pending = []
         for b, (labels, pred_probs, start) in enumerate(self.blocks()):
             extra = () if per_block is None else (per_block[b],)
             pending.append(func(labels, pred_probs, start, *shared, *extra))
             if len(pending) == COMBINE_EVERY:
                 pending = [combine(pending)]
-        return combine(pending) if len(pending) > 1 else pending[0]
+        result = combine(pending) if len(pending) > 1 else pending[0]
+        return result if finish is None else finish(result)
 
     def issues_mask(self, indices):
         mask = np.zeros(self.n_samples, dtype=bool)
@@ -193,7 +195,11 @@ class PassOptions:
     #: Whether a low-score selection takes the adjusted scores (``rank_thresholds``).
     select_adjusted: bool = False
     bits: int = 0
-    quota: np.ndarray = None
+    #: The pruning quota (a :class:`._pair_bounds.SparseQuota`) and, once known, the largest
+    #: key a candidate of each of its groups may have.
+    quota: _pair_bounds.SparseQuota = None
+    bounds: np.ndarray = None
+    class_bounds: np.ndarray = None
     count: int = 0
 
 
@@ -204,6 +210,15 @@ def confident_pass(labels, pred_probs, options):
         threshold_tolerance=options.threshold_tolerance,
         n_threads=kernel_threads(options.n_jobs, pred_probs),
     )
+
+
+def label_near_argmax(labels, pred_probs):
+    """The confident pass's ``LABEL_NEAR_ARGMAX`` bit of each row, for a few rows: the label
+    is the argmax (its first index) once 1e-6 is added to its probability, in the input's
+    precision."""
+    top = pred_probs.max(axis=1)
+    boosted = pred_probs[np.arange(len(labels)), labels] + pred_probs.dtype.type(1e-6)
+    return (top < boosted) | ((top == boosted) & (pred_probs.argmax(axis=1) > labels))
 
 
 def rank_scores(labels, pred_probs, rows, options):
@@ -266,93 +281,54 @@ def keep_best(table, capacity):
 
 
 def combine_candidates(parts, capacity):
-    table = {name: np.concatenate([part[name] for part in parts]) for name in CANDIDATE_COLUMNS}
+    table = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
     return keep_best(table, capacity)
 
 
 def capacity_of(options):
     if options.select == "pruning":
-        return options.quota.ravel()
+        return options.quota.amounts
     return np.array([options.count])
 
 
-def flag_by_noise_rate(labels, pred_probs, quota, agreement, n_threads):
-    """The rows among the block's best by margin toward some class (the engine's kernel)."""
-    groups = _engine.group_labels(labels, pred_probs)
-    by_noise_rate = quota.copy()
-    np.fill_diagonal(by_noise_rate, 0)
-    return prune_flags(pred_probs, groups.order, groups.offsets, by_noise_rate, agreement,
-                       n_threads) != 0
-
-
-def margin_candidates(labels, pred_probs, flagged, quota):
-    """Per class, the flagged rows within the block's best by margin toward each class.
-
-    The kernel flags a row when it is among the block's ``quota[k, j]`` largest margins toward
-    some ``j``; which ``j`` is read from the margins: in each column, the rows at or above the
-    quota's largest margin (all of those tied with it, so that the merge can break ties by
-    index). Yields ``(group, negated margin, row)`` arrays.
-    """
-    n_classes = pred_probs.shape[1]
-    flagged = flagged[np.argsort(labels[flagged], kind="stable")]
-    classes, first = np.unique(labels[flagged], return_index=True)
-    for k, rows in zip(classes, np.split(flagged, first[1:])):
-        wanted = quota[k].copy()
-        wanted[k] = 0
-        columns = np.flatnonzero(wanted > 0)
-        margins = pred_probs[np.ix_(rows, columns)] - pred_probs[rows, k][:, None]
-        nth = np.minimum(wanted[columns], len(rows))
-        bar = np.sort(margins, axis=0)[len(rows) - nth, np.arange(len(columns))]
-        row, column = np.nonzero(margins >= bar)
-        yield (k * n_classes + columns[column], -margins[row, column].astype(np.float64),
-               rows[row])
+def bounds_block(labels, pred_probs, start, options):
+    """The bounding pass on one block: its best of the subset of :mod:`._pair_bounds`."""
+    labels, pred_probs = as_kernel_input(labels, pred_probs)
+    return _pair_bounds.subset_codes(labels, pred_probs, options.quota)
 
 
 def candidates_block(labels, pred_probs, start, options):
     """Pass 4 on one block: its best candidates of each group of the selection."""
     labels, pred_probs = as_kernel_input(labels, pred_probs)
-    n_classes = pred_probs.shape[1]
-    rows = np.arange(len(labels))
     if options.select == "pruning":
-        _, _, agreement = confident_pass(labels, pred_probs, options)
-        none = np.empty(0, dtype=np.intp)
-        groups, keys, candidate_rows = [none], [np.empty(0)], [none]
-        if options.bits & PRUNED_BY_NOISE_RATE:
-            flagged = np.flatnonzero(flag_by_noise_rate(
-                labels, pred_probs, options.quota, agreement,
-                kernel_threads(options.n_jobs, pred_probs)))
-            for part in margin_candidates(labels, pred_probs, flagged, options.quota):
-                for column, values in zip((groups, keys, candidate_rows), part):
-                    column.append(values)
-        if options.bits & PRUNED_BY_CLASS:
-            groups.append(labels * (n_classes + 1))
-            keys.append(pred_probs[rows, labels].astype(np.float64))
-            candidate_rows.append(rows)
-        table = {"group": np.concatenate(groups), "key": np.concatenate(keys),
-                 "index": np.concatenate(candidate_rows)}
+        table = _pair_bounds.table_of(list(_pair_bounds.candidate_parts(
+            labels, pred_probs, options.quota, options.bounds, options.class_bounds,
+            noise_rate=options.bits & PRUNED_BY_NOISE_RATE,
+            by_class=options.bits & PRUNED_BY_CLASS)))
     else:
-        agreement = np.zeros(len(labels), dtype=np.uint8)
         table = {"group": np.zeros(len(labels), dtype=np.intp),
                  "key": _engine.quality_scores(
                      labels, pred_probs, options.select,
                      thresholds=options.rank_thresholds if options.select_adjusted else None,
                      n_threads=kernel_threads(options.n_jobs, pred_probs)),
-                 "index": rows}
+                 "index": np.arange(len(labels))}
     table = keep_best(table, capacity_of(options))
-    local = table["index"]
-    table["near_argmax"] = (agreement[local] & LABEL_NEAR_ARGMAX) != 0
-    # A row may be a candidate of several groups: score each row once.
-    rows, where = np.unique(local, return_inverse=True)
+    # A row may be a candidate of several groups: check and score each row once.
+    rows, where = np.unique(table["index"], return_inverse=True)
+    if options.select == "pruning":
+        table["near_argmax"] = label_near_argmax(labels[rows], pred_probs[rows])[where]
+    else:
+        table["near_argmax"] = np.zeros(len(where), dtype=bool)
     table["score"] = rank_scores(labels, pred_probs, rows, options)[where]
-    table["index"] = local + start
+    table["index"] = table["index"] + start
     return table
 
 
-def issues_of_selection(table, options, n_classes):
+def issues_of_selection(table, options):
     """The sorted indices of the issues that the merged candidates give, and their scores."""
     index = table["index"]
     if options.select == "pruning":
-        by_class = table["group"] // n_classes == table["group"] % n_classes
+        by_class = options.quota.is_by_class(table["group"])
         chosen = {PRUNED_BY_NOISE_RATE: np.unique(index[~by_class]),
                   PRUNED_BY_CLASS: np.unique(index[by_class])}
         picked = functools.reduce(np.intersect1d, [chosen[bit] for bit in chosen
@@ -443,7 +419,7 @@ def confident_learning(source, *, thresholds=None, multiple_confident="argmax",
                                       min_examples_per_class=min_examples_per_class,
                                       num_to_remove_per_class=num_to_remove_per_class)
         options = _with(options, select="pruning", bits=_engine.PRUNE_BITS[filter_by],
-                        quota=quota)
+                        quota=_pair_bounds.SparseQuota.from_dense(quota))
     issues, scores = select(source, options)
     return BlockResult(**result, issues=issues, issue_scores=scores)
 
@@ -455,10 +431,18 @@ def _with(options, **changes):
 def select(source, options):
     """The issues of a selection (pruning or lowest scores) and their ranking scores."""
     capacity = capacity_of(options)
-    table = source.map_reduce(candidates_block,
-                              functools.partial(combine_candidates, capacity=capacity),
-                              shared=(options,))
-    return issues_of_selection(table, options, source.n_classes)
+    if options.select == "pruning" and options.bits & PRUNED_BY_NOISE_RATE:
+        bounds = source.map_reduce(
+            bounds_block, functools.partial(_pair_bounds.combine_codes, amounts=capacity),
+            shared=(options,), finish=functools.partial(_pair_bounds.bounds_of,
+                                                        amounts=capacity))
+        options = _with(options, bounds=bounds,
+                        class_bounds=_pair_bounds.loosest_bounds(options.quota, bounds))
+    # The issues are found where the candidates were merged: only they travel further.
+    return source.map_reduce(candidates_block,
+                             functools.partial(combine_candidates, capacity=capacity),
+                             shared=(options,),
+                             finish=functools.partial(issues_of_selection, options=options))
 
 
 def lowest_scores(source, *, method="self_confidence", adjust_pred_probs=False,

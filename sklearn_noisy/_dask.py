@@ -103,7 +103,7 @@ class DaskBlocks:
         (total,) = dask.compute(counts.sum(axis=0))
         return total, before.to_delayed().ravel().tolist()
 
-    def map_reduce(self, func, combine, shared=(), per_block=None):
+    def map_reduce(self, func, combine, shared=(), per_block=None, finish=None):
         import dask
 
         shared = [dask.delayed(value) for value in shared]
@@ -115,7 +115,10 @@ class DaskBlocks:
                 self.labels.to_delayed().ravel(), self.pred_probs.to_delayed().ravel(),
                 self.bounds))
         ]
-        return dask.compute(tree_reduce(parts, combine))[0]
+        result = tree_reduce(parts, combine)
+        if finish is not None:
+            result = dask.delayed(finish, pure=True)(result)
+        return dask.compute(result)[0]
 
     def issues_mask(self, indices):
         import dask

@@ -344,7 +344,7 @@ class BaseConfidentLearning(BaseEstimator):
             pred_probs = check_pred_probs(pred_probs, n_jobs=self.n_jobs)
         else:
             # A copy: the fitted attribute must not change if the caller edits the array.
-            pred_probs = check_pred_probs(pred_probs, n_jobs=self.n_jobs).copy()
+            pred_probs = check_pred_probs(pred_probs, n_jobs=self.n_jobs, copy=True)
             expected = (len(y_encoded), len(classes))
             if pred_probs.shape != expected:
                 raise ValueError(

@@ -361,7 +361,7 @@ class BlockResult:
 
     def ranked(self):
         """The issues, lowest score first (ties: smaller index first)."""
-        return self.issues[np.argsort(self.issue_scores, kind="stable")]
+        return self.issues[_engine.stable_argsort(self.issue_scores)]
 
 
 def class_thresholds(source, *, allow_one_class=True):

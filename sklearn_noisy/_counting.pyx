@@ -7,6 +7,8 @@ into the arrays it is given or returns. Results do not depend on the thread coun
 from cython cimport floating
 from cython.parallel cimport prange, threadid
 
+from libc.string cimport memcpy
+
 import numpy as np
 
 ctypedef Py_ssize_t intp
@@ -32,16 +34,22 @@ LABEL_NEAR_ARGMAX = SKN_LABEL_NEAR_ARGMAX
 LABEL_IS_ARGMAX = SKN_LABEL_IS_ARGMAX
 
 
-def find_invalid_row(const floating[:, ::1] pred_probs, double sum_tolerance, int n_threads):
+def find_invalid_row(const floating[:, ::1] pred_probs, double sum_tolerance, int n_threads,
+                     floating[:, ::1] copy_to=None):
     """Return the index of the first row that is not a probability vector, or -1.
 
     A row is valid when every value lies in [0, 1] (so NaN and infinity are not) and the row
-    sums to 1 within ``sum_tolerance``.
+    sums to 1 within ``sum_tolerance``. With ``copy_to`` (an array of the same shape), each row
+    checked is also copied there while it is in cache; if a row is invalid the copy is
+    incomplete.
     """
     cdef Py_ssize_t n = pred_probs.shape[0], n_classes = pred_probs.shape[1]
     cdef Py_ssize_t n_blocks = (n + BLOCK - 1) // BLOCK
     cdef Py_ssize_t b, i, stop
     cdef bint valid
+    cdef bint copy = copy_to is not None
+    if copy and (copy_to.shape[0] != n or copy_to.shape[1] != n_classes):
+        raise ValueError("copy_to must have the shape of pred_probs.")
     bad_row = np.full(n_blocks, -1, dtype=np.intp)
     cdef intp[::1] bad_row_v = bad_row
     for b in prange(n_blocks, schedule="dynamic", nogil=True, num_threads=n_threads):
@@ -54,6 +62,8 @@ def find_invalid_row(const floating[:, ::1] pred_probs, double sum_tolerance, in
             if not valid:
                 bad_row_v[b] = i
                 break
+            if copy:
+                memcpy(&copy_to[i, 0], &pred_probs[i, 0], n_classes * sizeof(floating))
     found = np.flatnonzero(bad_row >= 0)
     return int(bad_row[found[0]]) if found.size else -1
 

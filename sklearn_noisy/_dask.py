@@ -338,7 +338,7 @@ def order_label_issues(label_issues_mask, labels, pred_probs, *, rank_by, rank_b
                                   rank_thresholds=thresholds)
     listed = source.map_reduce(flagged_scores_block, combine_listed, shared=(options,),
                                per_block=source.pieces(mask))
-    return listed["index"][np.argsort(listed["score"], kind="stable")]
+    return listed["index"][_engine.stable_argsort(listed["score"])]
 
 
 def flagged_scores_block(labels, pred_probs, start, options, mask):

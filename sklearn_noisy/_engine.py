@@ -337,7 +337,33 @@ def quality_scores(labels, pred_probs, method, *, thresholds=None, n_threads=1):
 def rank_issues(label_issues, scores):
     """Indices of the flagged examples, lowest score first (ties: smaller index first)."""
     issues = np.flatnonzero(label_issues)
-    return issues[np.argsort(scores[issues], kind="stable")]
+    return issues[stable_argsort(scores[issues])]
+
+
+def stable_argsort(values):
+    """``np.argsort(values, kind="stable")`` of a 1-D array of numbers, several times faster.
+
+    float32 values and their positions are packed into one uint64 key each, whose plain sort
+    is the stable order (numpy sorts integers much faster than it stably sorts floats).
+    Otherwise an unstable argsort serves unless it finds equal values.
+    """
+    n = len(values)
+    if np.isnan(values).any():
+        return np.argsort(values, kind="stable")
+    if values.dtype == np.float32 and n <= np.iinfo(np.uint32).max:
+        # Adding 0 turns -0.0 into 0.0, which the float order does not tell apart.
+        bits = (values + np.float32(0)).view(np.uint32)
+        # An order-preserving map of IEEE floats onto unsigned integers.
+        mapped = np.where(bits >> 31, ~bits, bits | np.uint32(1 << 31))
+        keys = mapped.astype(np.uint64) << np.uint64(32)
+        keys |= np.arange(n, dtype=np.uint64)
+        keys.sort()
+        return (keys & np.uint64(0xFFFFFFFF)).astype(np.intp)
+    order = np.argsort(values)
+    ranked = values[order]
+    if np.any(ranked[1:] == ranked[:-1]):
+        return np.argsort(values, kind="stable")
+    return order
 
 
 # --------------------------------------------------------------------------- one pass

@@ -85,15 +85,16 @@ def as_array(value, name):
         ) from None
 
 
-def check_pred_probs(pred_probs, *, n_jobs=None):
+def check_pred_probs(pred_probs, *, n_jobs=None, copy=False):
     """Return ``pred_probs`` as a C-contiguous float32 or float64 array, checked.
 
-    float32 and float64 arrays that are already C-contiguous are returned as they are (no copy);
-    other dtypes are converted to float64.
+    float32 and float64 arrays that are already C-contiguous are returned as they are, unless
+    ``copy`` asks for an array of its own (made during the check, in the same pass); other
+    dtypes are converted to float64.
     """
     if hasattr(pred_probs, "toarray"):
         raise TypeError("pred_probs must be a dense array; call .toarray() on the sparse matrix.")
-    pred_probs = as_array(pred_probs, "pred_probs")
+    pred_probs = original = as_array(pred_probs, "pred_probs")
     if pred_probs.dtype not in (np.float32, np.float64):
         if pred_probs.dtype.kind not in "biuf":
             raise ValueError(
@@ -114,7 +115,9 @@ def check_pred_probs(pred_probs, *, n_jobs=None):
             "one column of predicted probabilities per class."
         )
     pred_probs = np.ascontiguousarray(pred_probs)
-    row = find_invalid_row(pred_probs, ROW_SUM_TOLERANCE, kernel_threads(n_jobs, pred_probs))
+    copy_to = np.empty_like(pred_probs) if copy and pred_probs is original else None
+    row = find_invalid_row(pred_probs, ROW_SUM_TOLERANCE, kernel_threads(n_jobs, pred_probs),
+                           copy_to)
     if row >= 0:
         values = pred_probs[row]
         if not np.all(np.isfinite(values)):
@@ -136,7 +139,7 @@ def check_pred_probs(pred_probs, *, n_jobs=None):
             f"Row {row} of pred_probs sums to {total!r}, not 1 (tolerance "
             f"{ROW_SUM_TOLERANCE:g}). {fix}"
         )
-    return pred_probs
+    return pred_probs if copy_to is None else copy_to
 
 
 def check_labels(labels, n_samples, n_classes, *, allow_one_class=False):

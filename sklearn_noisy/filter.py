@@ -323,4 +323,4 @@ def find_label_issues_batched(labels=None, pred_probs=None, *, labels_file=None,
               f"({len(source.bounds)} blocks of at most {batch_size} rows).")
     if return_mask:
         return source.issues_mask(issues)
-    return issues[np.argsort(scores, kind="stable")]
+    return issues[_engine.stable_argsort(scores)]

@@ -168,7 +168,7 @@ def find_top_issues(quality_scores, *, top=10):
         raise ValueError(f"quality_scores must be 1-D, got shape {quality_scores.shape}.")
     if quality_scores.dtype.kind not in "iuf":
         raise ValueError(f"quality_scores must hold real numbers, got dtype {quality_scores.dtype}.")
-    return np.argsort(quality_scores, kind="stable")[:top]
+    return _engine.stable_argsort(quality_scores)[:top]
 
 
 #: How the members of an ensemble are weighted (see get_label_quality_ensemble_scores).

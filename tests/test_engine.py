@@ -208,3 +208,22 @@ def test_the_selection_kernel_equals_sorting_even_with_many_ties(seed, n_classes
                          0).astype(np.uint8)
     got = prune_flags(pred_probs, groups.order, groups.offsets, quota, agreement, 1)
     np.testing.assert_array_equal(got, brute_force_flags(pred_probs, labels, quota))
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=st.lists(st.sampled_from([0.0, -0.0, 0.25, 1e-30, -1.5, 1.0, np.inf, -np.inf,
+                                         np.nan]) | st.floats(width=32), max_size=60),
+       dtype=st.sampled_from([np.float32, np.float64]))
+def test_stable_argsort_is_numpys_stable_argsort(values, dtype):
+    values = np.array(values, dtype=dtype)
+    np.testing.assert_array_equal(_engine.stable_argsort(values),
+                                  np.argsort(values, kind="stable"))
+
+
+
+@given(values=st.lists(st.integers(-3, 3), max_size=40),
+       dtype=st.sampled_from([np.int8, np.int64, np.uint16]))
+def test_stable_argsort_of_integers_keeps_ties_in_index_order(values, dtype):
+    values = np.abs(np.array(values, dtype=np.int64)).astype(dtype)
+    np.testing.assert_array_equal(_engine.stable_argsort(values),
+                                  np.argsort(values, kind="stable"))

@@ -486,3 +486,26 @@ def test_encoded_class_labels_of_a_gappy_and_a_huge_integer_range():
     classes, encoded = encode_class_labels(big)
     assert_array_equal(classes, np.array([3, 2**63 + 5], dtype=np.uint64))
     assert_array_equal(encoded, [1, 0, 1])
+
+
+@pytest.mark.parametrize("layout", ["float32", "float64", "fortran", "int"])
+def test_a_copy_asked_of_check_pred_probs_shares_no_memory_with_the_input(layout):
+    from sklearn_noisy._validation import check_pred_probs
+
+    given = {"float32": PRED_PROBS.astype(np.float32), "float64": PRED_PROBS.copy(),
+             "fortran": np.asfortranarray(PRED_PROBS), "int": np.eye(3, dtype=int)[[0, 1, 2]]}
+    given = given[layout]
+    checked = check_pred_probs(given, copy=True)
+    assert not np.shares_memory(checked, given)
+    assert checked.flags.c_contiguous
+    assert_array_equal(checked, given)
+    # Without the request, an array that needs no conversion is returned as it is.
+    if layout.startswith("float"):
+        assert check_pred_probs(given) is given
+
+
+def test_a_copy_asked_of_check_pred_probs_still_rejects_a_bad_row():
+    from sklearn_noisy._validation import check_pred_probs
+
+    assert_rejected(lambda p: check_pred_probs(p, copy=True), with_row(3, [0.5, 0.6, 0.2]),
+                    match="Row 3 of pred_probs sums to")

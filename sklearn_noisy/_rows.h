@@ -90,6 +90,23 @@ static inline int skn_any_margin_above_##SUFFIX(const T* p, Py_ssize_t K, T p_k,
     return hit;                                                                              \
 }                                                                                            \
                                                                                              \
+/* Index of the first j in [start, K) whose margin p[j] - p_k (rounded to T) exceeds         \
+ * bar[j], or K. */                                                                          \
+static inline Py_ssize_t skn_next_margin_above_##SUFFIX(const T* p, T p_k, const T* bar,    \
+                                                        Py_ssize_t start, Py_ssize_t K) {   \
+    Py_ssize_t block, j;                                                                     \
+    for (block = start; block < K; block += SKN_BLOCK) {                                     \
+        Py_ssize_t stop = block + SKN_BLOCK < K ? block + SKN_BLOCK : K;                     \
+        int hit = 0;                                                                         \
+        SKN_SIMD("omp simd reduction(|:hit)")                                                \
+        for (j = block; j < stop; j++) hit |= ((T)(p[j] - p_k) > bar[j]);                    \
+        if (hit) {                                                                           \
+            for (j = block; j < stop; j++) if ((T)(p[j] - p_k) > bar[j]) return j;           \
+        }                                                                                    \
+    }                                                                                        \
+    return K;                                                                                \
+}                                                                                            \
+                                                                                             \
 /* The confident-joint work of one row (see _counting.confident_pass). Writes the guessed  \
  * true label (-1 if no class is confident) and the agreement flags; `cut[j]` is the        \
  * smallest value of type T that reaches class j's threshold. */                           \

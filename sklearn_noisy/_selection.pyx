@@ -45,6 +45,10 @@ cdef extern from "_rows.h" nogil:
         SKN_LABEL_IS_ARGMAX
     bint skn_any_margin_above_f(const float* p, Py_ssize_t K, float p_k, const float* bar)
     bint skn_any_margin_above_d(const double* p, Py_ssize_t K, double p_k, const double* bar)
+    Py_ssize_t skn_next_margin_above_f(const float* p, float p_k, const float* bar,
+                                       Py_ssize_t start, Py_ssize_t K)
+    Py_ssize_t skn_next_margin_above_d(const double* p, double p_k, const double* bar,
+                                       Py_ssize_t start, Py_ssize_t K)
 
 PRUNED_BY_CLASS = SKN_PRUNED_BY_CLASS
 PRUNED_BY_NOISE_RATE = SKN_PRUNED_BY_NOISE_RATE
@@ -52,6 +56,8 @@ PRUNED_BY_NOISE_RATE = SKN_PRUNED_BY_NOISE_RATE
 # The rows of a class are scattered in memory: fetch this many rows ahead of their use.
 cdef intp PREFETCH_DISTANCE = 6
 cdef intp CACHE_LINE = 64
+# Beyond this many classes, rows are scanned by scan_rows_by_search.
+cdef intp FLAT_SCAN_CLASSES = 128
 
 
 cdef inline bint worse(double key_a, intp index_a, double key_b, intp index_b) noexcept nogil:
@@ -167,6 +173,45 @@ cdef void scan_rows(
                 margin_bar[j] = <floating>heaps.bar[j]
 
 
+cdef void scan_rows_by_search(
+    const floating[:, ::1] pred_probs,
+    const intp* rows,
+    intp n_rows,
+    intp k,
+    Heaps* heaps,
+    floating* margin_bar,
+) noexcept nogil:
+    """:func:`scan_rows` without ties, for many classes.
+
+    A row beats few of the many bars, if any: instead of testing the whole row and then every
+    class one by one, a vectorized search jumps from one class whose bar it beats to the next.
+    """
+    cdef intp n_classes = pred_probs.shape[1], j, s, row
+    cdef floating p_k
+    for s in range(n_rows):
+        if s + PREFETCH_DISTANCE < n_rows:
+            prefetch_row(pred_probs, rows[s + PREFETCH_DISTANCE])
+        row = rows[s]
+        p_k = pred_probs[row, k]
+        if -p_k > heaps.bar[k]:
+            offer(heaps.keys + heaps.begin[k], heaps.index + heaps.begin[k], heaps.size + k,
+                  heaps.capacity[k], -p_k, row, heaps.bar + k)
+        j = next_margin_above(&pred_probs[row, 0], p_k, margin_bar, 0, n_classes)
+        while j < n_classes:
+            offer(heaps.keys + heaps.begin[j], heaps.index + heaps.begin[j], heaps.size + j,
+                  heaps.capacity[j], pred_probs[row, j] - p_k, row, heaps.bar + j)
+            margin_bar[j] = <floating>heaps.bar[j]
+            j = next_margin_above(&pred_probs[row, 0], p_k, margin_bar, j + 1, n_classes)
+
+
+cdef inline intp next_margin_above(const floating* p, floating p_k, const floating* bar,
+                                   intp start, intp n_classes) noexcept nogil:
+    if floating is float:
+        return skn_next_margin_above_f(p, p_k, bar, start, n_classes)
+    else:
+        return skn_next_margin_above_d(p, p_k, bar, start, n_classes)
+
+
 cdef bint argmax_rows_matter(Heaps* heaps, intp n_classes, intp k) noexcept nogil:
     """Whether a row whose label is its argmax (every margin <= 0) can still enter a heap."""
     cdef intp j
@@ -243,7 +288,10 @@ cdef int select_in_class(
                 if agreement[order[pos]] & SKN_LABEL_IS_ARGMAX:
                     rows[s] = order[pos]
                     s = s + 1
-            scan_rows(pred_probs, rows, n_first, k, &heaps, margin_bar, False)
+            if n_classes > FLAT_SCAN_CLASSES:
+                scan_rows_by_search(pred_probs, rows, n_first, k, &heaps, margin_bar)
+            else:
+                scan_rows(pred_probs, rows, n_first, k, &heaps, margin_bar, False)
             if argmax_rows_matter(&heaps, n_classes, k):
                 scan_rows(pred_probs, rows + n_first, n_k - n_first, k, &heaps, margin_bar,
                           True)

@@ -227,3 +227,25 @@ def test_stable_argsort_of_integers_keeps_ties_in_index_order(values, dtype):
     values = np.abs(np.array(values, dtype=np.int64)).astype(dtype)
     np.testing.assert_array_equal(_engine.stable_argsort(values),
                                   np.argsort(values, kind="stable"))
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**16), n_classes=st.integers(129, 300),
+       dtype=st.sampled_from([np.float32, np.float64]))
+def test_the_selection_kernel_equals_sorting_over_many_classes(seed, n_classes, dtype):
+    # Over many classes the kernel searches a row's margins block by block; a few crowded
+    # classes with small quotas on scattered pairs make every pair's choice matter.
+    from sklearn_noisy._selection import prune_flags
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(50, 400))
+    pred_probs = rng.choice([0.0, 0.001, 0.002, 0.004], size=(n, n_classes)).astype(dtype)
+    labels = rng.integers(3, size=n).astype(np.intp)
+    quota = np.where(rng.random((n_classes, n_classes)) < 0.05,
+                     rng.integers(1, 4, size=(n_classes, n_classes)), 0).astype(np.intp)
+    np.fill_diagonal(quota, 0)
+    groups = _engine.group_labels(labels, pred_probs)
+    agreement = np.where(pred_probs.argmax(axis=1) == labels, _engine.LABEL_IS_ARGMAX,
+                         0).astype(np.uint8)
+    got = prune_flags(pred_probs, groups.order, groups.offsets, quota, agreement, 1)
+    np.testing.assert_array_equal(got, brute_force_flags(pred_probs, labels, quota))

@@ -33,6 +33,21 @@
 /* Elements scanned per step when searching a row for the first match. */
 #define SKN_BLOCK 16
 
+/* The body of a search of [start, K) for the first j where COND holds: each block of
+ * SKN_BLOCK elements is tested with one vectorized reduction, then one by one if it holds a
+ * match. Returns the index found, or K. */
+#define SKN_RETURN_FIRST_WHERE(COND)                                                         \
+    for (Py_ssize_t block = start; block < K; block += SKN_BLOCK) {                          \
+        Py_ssize_t stop = block + SKN_BLOCK < K ? block + SKN_BLOCK : K;                     \
+        int hit = 0;                                                                         \
+        SKN_SIMD("omp simd reduction(|:hit)")                                                \
+        for (Py_ssize_t j = block; j < stop; j++) hit |= (COND);                             \
+        if (hit) {                                                                           \
+            for (Py_ssize_t j = block; j < stop; j++) if (COND) return j;                    \
+        }                                                                                    \
+    }                                                                                        \
+    return K;
+
 #define SKN_ROW_KERNELS(T, SUFFIX)                                                          \
                                                                                              \
 /* 1 if every value is in [0, 1] and the row sums to 1 within `tolerance`, else 0. The sum  \
@@ -52,33 +67,13 @@ static inline int skn_valid_row_##SUFFIX(const T* p, Py_ssize_t K, double tolera
 /* Index of the first j in [start, K) with p[j] == value, or K. */                          \
 static inline Py_ssize_t skn_first_equal_##SUFFIX(const T* p, Py_ssize_t start,             \
                                                   Py_ssize_t K, T value) {                  \
-    Py_ssize_t block, j;                                                                     \
-    for (block = start; block < K; block += SKN_BLOCK) {                                     \
-        Py_ssize_t stop = block + SKN_BLOCK < K ? block + SKN_BLOCK : K;                     \
-        int hit = 0;                                                                         \
-        SKN_SIMD("omp simd reduction(|:hit)")                                                \
-        for (j = block; j < stop; j++) hit |= (p[j] == value);                               \
-        if (hit) {                                                                           \
-            for (j = block; j < stop; j++) if (p[j] == value) return j;                      \
-        }                                                                                    \
-    }                                                                                        \
-    return K;                                                                                \
+    SKN_RETURN_FIRST_WHERE(p[j] == value)                                                    \
 }                                                                                            \
                                                                                              \
 /* Index of the first j in [start, K) with p[j] >= cut[j], or K. */                         \
 static inline Py_ssize_t skn_first_confident_##SUFFIX(const T* p, const T* cut,             \
                                                       Py_ssize_t start, Py_ssize_t K) {     \
-    Py_ssize_t block, j;                                                                     \
-    for (block = start; block < K; block += SKN_BLOCK) {                                     \
-        Py_ssize_t stop = block + SKN_BLOCK < K ? block + SKN_BLOCK : K;                     \
-        int hit = 0;                                                                         \
-        SKN_SIMD("omp simd reduction(|:hit)")                                                \
-        for (j = block; j < stop; j++) hit |= (p[j] >= cut[j]);                              \
-        if (hit) {                                                                           \
-            for (j = block; j < stop; j++) if (p[j] >= cut[j]) return j;                     \
-        }                                                                                    \
-    }                                                                                        \
-    return K;                                                                                \
+    SKN_RETURN_FIRST_WHERE(p[j] >= cut[j])                                                   \
 }                                                                                            \
                                                                                              \
 /* 1 if some margin p[j] - p_k (rounded to T) exceeds bar[j]. */                           \
@@ -94,17 +89,7 @@ static inline int skn_any_margin_above_##SUFFIX(const T* p, Py_ssize_t K, T p_k,
  * bar[j], or K. */                                                                          \
 static inline Py_ssize_t skn_next_margin_above_##SUFFIX(const T* p, T p_k, const T* bar,    \
                                                         Py_ssize_t start, Py_ssize_t K) {   \
-    Py_ssize_t block, j;                                                                     \
-    for (block = start; block < K; block += SKN_BLOCK) {                                     \
-        Py_ssize_t stop = block + SKN_BLOCK < K ? block + SKN_BLOCK : K;                     \
-        int hit = 0;                                                                         \
-        SKN_SIMD("omp simd reduction(|:hit)")                                                \
-        for (j = block; j < stop; j++) hit |= ((T)(p[j] - p_k) > bar[j]);                    \
-        if (hit) {                                                                           \
-            for (j = block; j < stop; j++) if ((T)(p[j] - p_k) > bar[j]) return j;           \
-        }                                                                                    \
-    }                                                                                        \
-    return K;                                                                                \
+    SKN_RETURN_FIRST_WHERE((T)(p[j] - p_k) > bar[j])                                         \
 }                                                                                            \
                                                                                              \
 /* The confident-joint work of one row (see _counting.confident_pass). Writes the guessed  \

@@ -188,13 +188,21 @@ def brute_force_flags(pred_probs, labels, quota):
     return flags
 
 
+def assert_selection_is_brute_force(pred_probs, labels, quota):
+    from sklearn_noisy._selection import prune_flags
+
+    groups = _engine.group_labels(labels, pred_probs)
+    agreement = np.where(pred_probs.argmax(axis=1) == labels, _engine.LABEL_IS_ARGMAX,
+                         0).astype(np.uint8)
+    got = prune_flags(pred_probs, groups.order, groups.offsets, quota, agreement, 1)
+    np.testing.assert_array_equal(got, brute_force_flags(pred_probs, labels, quota))
+
+
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**16), n_classes=st.integers(2, 5),
        dtype=st.sampled_from([np.float32, np.float64]), by_class=st.booleans())
 def test_the_selection_kernel_equals_sorting_even_with_many_ties(seed, n_classes, dtype,
                                                                  by_class):
-    from sklearn_noisy._selection import prune_flags
-
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 120))
     # Few distinct values: many exact ties, and many rows whose label is the argmax.
@@ -203,11 +211,7 @@ def test_the_selection_kernel_equals_sorting_even_with_many_ties(seed, n_classes
     quota = rng.integers(0, 6, size=(n_classes, n_classes)).astype(np.intp)
     if not by_class:
         np.fill_diagonal(quota, 0)
-    groups = _engine.group_labels(labels, pred_probs)
-    agreement = np.where(pred_probs.argmax(axis=1) == labels, _engine.LABEL_IS_ARGMAX,
-                         0).astype(np.uint8)
-    got = prune_flags(pred_probs, groups.order, groups.offsets, quota, agreement, 1)
-    np.testing.assert_array_equal(got, brute_force_flags(pred_probs, labels, quota))
+    assert_selection_is_brute_force(pred_probs, labels, quota)
 
 
 @settings(max_examples=100, deadline=None)
@@ -235,8 +239,6 @@ def test_stable_argsort_of_integers_keeps_ties_in_index_order(values, dtype):
 def test_the_selection_kernel_equals_sorting_over_many_classes(seed, n_classes, dtype):
     # Over many classes the kernel searches a row's margins block by block; a few crowded
     # classes with small quotas on scattered pairs make every pair's choice matter.
-    from sklearn_noisy._selection import prune_flags
-
     rng = np.random.default_rng(seed)
     n = int(rng.integers(50, 400))
     pred_probs = rng.choice([0.0, 0.001, 0.002, 0.004], size=(n, n_classes)).astype(dtype)
@@ -244,8 +246,4 @@ def test_the_selection_kernel_equals_sorting_over_many_classes(seed, n_classes, 
     quota = np.where(rng.random((n_classes, n_classes)) < 0.05,
                      rng.integers(1, 4, size=(n_classes, n_classes)), 0).astype(np.intp)
     np.fill_diagonal(quota, 0)
-    groups = _engine.group_labels(labels, pred_probs)
-    agreement = np.where(pred_probs.argmax(axis=1) == labels, _engine.LABEL_IS_ARGMAX,
-                         0).astype(np.uint8)
-    got = prune_flags(pred_probs, groups.order, groups.offsets, quota, agreement, 1)
-    np.testing.assert_array_equal(got, brute_force_flags(pred_probs, labels, quota))
+    assert_selection_is_brute_force(pred_probs, labels, quota)

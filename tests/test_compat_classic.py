@@ -337,6 +337,16 @@ def test_rounding_preserves_totals_as_the_reference(rows, columns, seed):
 
 
 @SETTINGS
+@given(rows=st.integers(1, 6), columns=st.integers(1, 40), seed=st.integers(0, 2**31 - 1))
+def test_rounding_breaks_ties_between_residuals_as_the_reference(rows, columns, seed):
+    # Quarters and zeros: many equal residuals, often where the adjustment must cut.
+    rng = np.random.default_rng(seed)
+    matrix = rng.integers(0, 12, size=(rows, columns)) / 4 * (rng.random((rows, columns)) < 0.7)
+    np.testing.assert_array_equal(util.round_preserving_row_totals(matrix),
+                                  cleanlab_util.round_preserving_row_totals(matrix))
+
+
+@SETTINGS
 @given(seed=st.integers(0, 2**31 - 1), n_samples=st.integers(2, 50))
 def test_estimate_pu_f1_matches_reference(seed, n_samples):
     rng = np.random.default_rng(seed)

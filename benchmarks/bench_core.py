@@ -464,7 +464,7 @@ def time_phases(n, n_classes, dtype, n_jobs, repeats, workload):
     Mirrors sklearn_noisy._engine.confident_learning, so it must follow that function if it
     changes.
     """
-    from sklearn_noisy._counting import find_invalid_row
+    from sklearn_noisy._counting import group_checked_rows
     from sklearn_noisy._threads import kernel_threads
 
     from sklearn_noisy import _engine, _validation
@@ -473,14 +473,13 @@ def time_phases(n, n_classes, dtype, n_jobs, repeats, workload):
     n_threads = kernel_threads(n_jobs, pred_probs)
     state = {}
 
-    def validate_pred_probs():
-        find_invalid_row(pred_probs, _validation.ROW_SUM_TOLERANCE, n_threads)
-
     def validate_labels():
         _validation.check_labels(labels, n, n_classes)
 
-    def group():
-        state["groups"] = _engine.group_labels(labels, pred_probs)
+    def validate_and_group():
+        _, *grouping = group_checked_rows(pred_probs, labels, _validation.ROW_SUM_TOLERANCE,
+                                          n_threads)
+        state["groups"] = _engine.LabelGroups(*grouping)
 
     def thresholds():
         state["thresholds"] = _engine.thresholds_from_groups(state["groups"])
@@ -504,9 +503,8 @@ def time_phases(n, n_classes, dtype, n_jobs, repeats, workload):
         state["flags"] &= (state["counts"][2] & _engine.LABEL_NEAR_ARGMAX) == 0
 
     phases = [
-        ("validation: _counting.find_invalid_row", validate_pred_probs),
         ("validation: check_labels", validate_labels),
-        ("_counting.group_by_label", group),
+        ("validation of the rows + grouping: _counting.group_checked_rows", validate_and_group),
         ("thresholds (numpy means per class)", thresholds),
         ("_counting.confident_pass (+ output arrays)", confident),
         ("K x K numpy: calibrate, round", small_algebra),

@@ -410,6 +410,7 @@ def confident_learning(
     min_examples_per_class=1,
     rank_by=None,
     adjust_pred_probs=False,
+    groups=None,
 ):
     """Run confident learning on checked inputs, as far as the arguments ask.
 
@@ -417,13 +418,15 @@ def confident_learning(
     as given, if ``confident_joint`` is passed). ``filter_by`` adds the label issues,
     ``rank_by`` the quality scores and, with ``filter_by``, the ranked issues.
     ``clean_class`` is a class assumed to have no label errors: its row of the joint moves onto
-    the diagonal and none of its examples is an issue.
+    the diagonal and none of its examples is an issue. ``groups`` is the examples' grouping by
+    label if the caller has it already (see ``_validation.check_and_group``).
 
     Returns
     -------
     result : ConfidentLearning
     """
-    groups = group_labels(labels, pred_probs)
+    if groups is None:
+        groups = group_labels(labels, pred_probs)
     class_thresholds = thresholds_from_groups(groups)
     if thresholds is None:
         thresholds = class_thresholds

@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._counting import find_invalid_row
+from ._counting import find_invalid_row, group_checked_rows
 from ._threads import kernel_threads
 
 #: How far a row of ``pred_probs`` may sum from 1 before it is rejected.
@@ -92,6 +92,19 @@ def check_pred_probs(pred_probs, *, n_jobs=None, copy=False):
     ``copy`` asks for an array of its own (made during the check, in the same pass); other
     dtypes are converted to float64.
     """
+    pred_probs, copy_to = prepare_pred_probs(pred_probs, copy)
+    row = find_invalid_row(pred_probs, ROW_SUM_TOLERANCE, kernel_threads(n_jobs, pred_probs),
+                           copy_to)
+    raise_if_invalid_row(pred_probs, row)
+    return pred_probs if copy_to is None else copy_to
+
+
+def prepare_pred_probs(pred_probs, copy):
+    """Check everything but the rows' values; return ``(pred_probs, copy_to)``.
+
+    ``copy_to`` is an empty array for the rows' copy if ``copy`` asks for one and no conversion
+    made one already, else None.
+    """
     if hasattr(pred_probs, "toarray"):
         raise TypeError("pred_probs must be a dense array; call .toarray() on the sparse matrix.")
     pred_probs = original = as_array(pred_probs, "pred_probs")
@@ -115,31 +128,33 @@ def check_pred_probs(pred_probs, *, n_jobs=None, copy=False):
             "one column of predicted probabilities per class."
         )
     pred_probs = np.ascontiguousarray(pred_probs)
-    copy_to = np.empty_like(pred_probs) if copy and pred_probs is original else None
-    row = find_invalid_row(pred_probs, ROW_SUM_TOLERANCE, kernel_threads(n_jobs, pred_probs),
-                           copy_to)
-    if row >= 0:
-        values = pred_probs[row]
-        if not np.all(np.isfinite(values)):
-            raise ValueError(
-                f"pred_probs contains NaN or infinite values (first in row {row}); "
-                "pass finite predicted probabilities."
-            )
-        if np.any(values < 0):
-            raise ValueError(
-                f"pred_probs contains negative values (first in row {row}); "
-                "pass predicted probabilities (for example predict_proba's output), not scores."
-            )
-        fix = ("Each row must be a probability distribution over the classes: apply a softmax "
-               "to logits, or divide each row by its sum.")
-        total = float(values.sum(dtype=np.float64))
-        if abs(total - 1) <= ROW_SUM_TOLERANCE:
-            raise ValueError(f"pred_probs contains values above 1 (first in row {row}). {fix}")
+    return pred_probs, (np.empty_like(pred_probs) if copy and pred_probs is original else None)
+
+
+def raise_if_invalid_row(pred_probs, row):
+    """Say what is wrong with row ``row`` of ``pred_probs`` (if ``row >= 0``)."""
+    if row < 0:
+        return
+    values = pred_probs[row]
+    if not np.all(np.isfinite(values)):
         raise ValueError(
-            f"Row {row} of pred_probs sums to {total!r}, not 1 (tolerance "
-            f"{ROW_SUM_TOLERANCE:g}). {fix}"
+            f"pred_probs contains NaN or infinite values (first in row {row}); "
+            "pass finite predicted probabilities."
         )
-    return pred_probs if copy_to is None else copy_to
+    if np.any(values < 0):
+        raise ValueError(
+            f"pred_probs contains negative values (first in row {row}); "
+            "pass predicted probabilities (for example predict_proba's output), not scores."
+        )
+    fix = ("Each row must be a probability distribution over the classes: apply a softmax "
+           "to logits, or divide each row by its sum.")
+    total = float(values.sum(dtype=np.float64))
+    if abs(total - 1) <= ROW_SUM_TOLERANCE:
+        raise ValueError(f"pred_probs contains values above 1 (first in row {row}). {fix}")
+    raise ValueError(
+        f"Row {row} of pred_probs sums to {total!r}, not 1 (tolerance "
+        f"{ROW_SUM_TOLERANCE:g}). {fix}"
+    )
 
 
 def check_labels(labels, n_samples, n_classes, *, allow_one_class=False):
@@ -211,6 +226,21 @@ def check_labels_and_pred_probs(labels, pred_probs, *, n_jobs=None, allow_one_cl
     pred_probs = check_pred_probs(pred_probs, n_jobs=n_jobs)
     labels = check_labels(labels, *pred_probs.shape, allow_one_class=allow_one_class)
     return labels, pred_probs
+
+
+def check_and_group(labels, pred_probs, *, n_jobs=None, allow_one_class=False, copy=False):
+    """Check both arrays and group the examples by label, in the pass that checks the rows.
+
+    Returns ``(labels, pred_probs, grouping)``, ``grouping`` as
+    :func:`sklearn_noisy._counting.group_by_label` returns it. The labels are checked first, as
+    the grouping needs them. ``copy`` as in :func:`check_pred_probs`.
+    """
+    pred_probs, copy_to = prepare_pred_probs(pred_probs, copy)
+    labels = check_labels(labels, *pred_probs.shape, allow_one_class=allow_one_class)
+    row, *grouping = group_checked_rows(pred_probs, labels, ROW_SUM_TOLERANCE,
+                                        kernel_threads(n_jobs, pred_probs), copy_to)
+    raise_if_invalid_row(pred_probs, row)
+    return labels, (pred_probs if copy_to is None else copy_to), grouping
 
 
 def check_confident_joint(confident_joint, n_classes):

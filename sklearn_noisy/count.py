@@ -31,6 +31,7 @@ from ._validation import (
     NON_NEGATIVE_REAL,
     PRED_PROBS,
     as_array,
+    check_and_group,
     check_confident_joint,
     check_labels,
     check_labels_and_pred_probs,
@@ -194,11 +195,12 @@ def compute_confident_joint(
             multiple_confident=multiple_confident, threshold_tolerance=threshold_tolerance,
             min_diagonal=min_diagonal, n_jobs=n_jobs,
         )
-    labels, pred_probs, thresholds = _check_with_thresholds(labels, pred_probs, thresholds, n_jobs)
+    labels, pred_probs, thresholds, groups = _check_with_thresholds(labels, pred_probs,
+                                                                    thresholds, n_jobs)
     result = _engine.confident_learning(
         labels, pred_probs, n_threads=kernel_threads(n_jobs, pred_probs), thresholds=thresholds,
         multiple_confident=multiple_confident, threshold_tolerance=threshold_tolerance,
-        min_diagonal=min_diagonal, calibrate=calibrate,
+        min_diagonal=min_diagonal, calibrate=calibrate, groups=groups,
     )
     if return_indices_of_off_diagonals:
         return result.confident_joint, np.flatnonzero(result.off_diagonal)
@@ -206,13 +208,12 @@ def compute_confident_joint(
 
 
 def _check_with_thresholds(labels, pred_probs, thresholds, n_jobs):
-    """``(labels, pred_probs, thresholds)`` checked together; thresholds may be None."""
-    labels, pred_probs = check_labels_and_pred_probs(
-        labels, pred_probs, n_jobs=n_jobs, allow_one_class=True
-    )
+    """``(labels, pred_probs, thresholds, groups)`` checked together; thresholds may be None."""
+    labels, pred_probs, grouping = check_and_group(labels, pred_probs, n_jobs=n_jobs,
+                                                   allow_one_class=True)
     if thresholds is not None:
         thresholds = check_thresholds(thresholds, pred_probs.shape[1])
-    return labels, pred_probs, thresholds
+    return labels, pred_probs, thresholds, _engine.LabelGroups(*grouping)
 
 
 @validate_params(
@@ -419,10 +420,11 @@ def estimate_py_and_noise_matrices_from_probabilities(
     array([[2, 1],
            [0, 3]])
     """
-    labels, pred_probs, thresholds = _check_with_thresholds(labels, pred_probs, thresholds, n_jobs)
+    labels, pred_probs, thresholds, groups = _check_with_thresholds(labels, pred_probs,
+                                                                    thresholds, n_jobs)
     result = _engine.confident_learning(
         labels, pred_probs, n_threads=kernel_threads(n_jobs, pred_probs), thresholds=thresholds,
-        calibrate=calibrate,
+        calibrate=calibrate, groups=groups,
     )
     py, noise_matrix, inverse_noise_matrix = _latent.estimate_latent(
         result.confident_joint, result.label_counts, py_method=py_method,

@@ -13,6 +13,7 @@ from ._validation import (
     FIND_LABEL_ISSUES_PARAMETERS,
     N_JOBS,
     PRED_PROBS,
+    check_and_group,
     check_confident_joint,
     check_labels_and_pred_probs,
     check_num_to_remove_per_class,
@@ -140,7 +141,7 @@ def find_label_issues(
             multiple_confident=multiple_confident, n_jobs=n_jobs, verbose=verbose,
         )
     adjust_pred_probs = check_rank_by_kwargs(rank_by_kwargs, return_indices_ranked_by)
-    labels, pred_probs = check_labels_and_pred_probs(labels, pred_probs, n_jobs=n_jobs)
+    labels, pred_probs, grouping = check_and_group(labels, pred_probs, n_jobs=n_jobs)
     n_classes = pred_probs.shape[1]
     if confident_joint is not None:
         confident_joint = check_confident_joint(confident_joint, n_classes)
@@ -152,7 +153,7 @@ def find_label_issues(
         filter_by=filter_by, frac_noise=frac_noise,
         num_to_remove_per_class=num_to_remove_per_class,
         min_examples_per_class=min_examples_per_class, rank_by=return_indices_ranked_by,
-        adjust_pred_probs=adjust_pred_probs,
+        adjust_pred_probs=adjust_pred_probs, groups=_engine.LabelGroups(*grouping),
     )
     if verbose:
         _report_issues(result.label_issues, filter_by)

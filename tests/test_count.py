@@ -639,5 +639,28 @@ def test_a_checked_build_turns_an_out_of_bounds_label_into_an_error():
     with pytest.raises(IndexError):
         _counting.group_by_label(labels, pred_probs)
     with pytest.raises(IndexError):
+        _counting.group_checked_rows(pred_probs, labels, 1e-3, 1)
+    with pytest.raises(IndexError):
         _counting.confident_pass(pred_probs, labels, np.full(3, 0.2), False, 1,
                                  np.empty(5, dtype=np.intc), np.empty(5, dtype=np.uint8))
+
+
+@settings(max_examples=80, deadline=None)
+@given(seed=st.integers(0, 2**16), n=st.integers(1, 300), n_classes=st.integers(2, 6),
+       rows_per_chunk=st.integers(1, 64), n_threads=st.integers(1, 3),
+       dtype=st.sampled_from([np.float32, np.float64]), bad=st.booleans())
+def test_checking_and_grouping_in_one_pass_is_both_passes(seed, n, n_classes, rows_per_chunk,
+                                                        n_threads, dtype, bad):
+    rng = np.random.default_rng(seed)
+    pred_probs = rng.dirichlet(np.ones(n_classes), size=n).astype(dtype)
+    if bad:
+        pred_probs[rng.integers(n, size=3)] = [np.nan] + [0.5] * (n_classes - 1)
+    labels = rng.integers(n_classes, size=n).astype(np.intp)
+    copy = np.zeros_like(pred_probs)
+    row, *grouping = _counting.group_checked_rows(pred_probs, labels, 1e-3, n_threads, copy,
+                                                  rows_per_chunk=rows_per_chunk)
+    assert row == _counting.find_invalid_row(pred_probs, 1e-3, 1)
+    if row < 0:
+        for got, expected in zip(grouping, _counting.group_by_label(labels, pred_probs)):
+            np.testing.assert_array_equal(got, expected)
+        np.testing.assert_array_equal(copy, pred_probs)

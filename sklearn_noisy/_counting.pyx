@@ -165,9 +165,8 @@ def confident_pass(
 cdef intp check_and_scatter(const floating[:, ::1] pred_probs, const intp[::1] labels,
                             Py_ssize_t start, Py_ssize_t stop, intp* cursor,
                             row_index[::1] order, floating[::1] self_confidence,
-                            double sum_tolerance, floating[:, ::1] copy_to,
-                            bint copy) noexcept nogil:
-    """Check, copy and scatter rows ``start:stop``; return the first invalid row, or -1."""
+                            double sum_tolerance) noexcept nogil:
+    """Check and scatter rows ``start:stop``; return the first invalid row, or -1."""
     cdef Py_ssize_t i, k, pos, n_classes = pred_probs.shape[1]
     cdef bint valid
     for i in range(start, stop):
@@ -177,8 +176,6 @@ cdef intp check_and_scatter(const floating[:, ::1] pred_probs, const intp[::1] l
             valid = skn_valid_row_d(&pred_probs[i, 0], n_classes, sum_tolerance)
         if not valid:
             return i
-        if copy:
-            memcpy(&copy_to[i, 0], &pred_probs[i, 0], n_classes * sizeof(floating))
         k = labels[i]
         pos = cursor[k]
         order[pos] = <row_index>i
@@ -188,8 +185,7 @@ cdef intp check_and_scatter(const floating[:, ::1] pred_probs, const intp[::1] l
 
 
 def group_checked_rows(const floating[:, ::1] pred_probs, const intp[::1] labels,
-                       double sum_tolerance, int n_threads, floating[:, ::1] copy_to=None,
-                       Py_ssize_t rows_per_chunk=16384):
+                       double sum_tolerance, int n_threads, Py_ssize_t rows_per_chunk=16384):
     """:func:`find_invalid_row` and :func:`group_by_label` in one pass over ``pred_probs``.
 
     Returns ``(invalid_row, offsets, order, self_confidence)``; the grouping is complete only
@@ -200,10 +196,8 @@ def group_checked_rows(const floating[:, ::1] pred_probs, const intp[::1] labels
     cdef Py_ssize_t n = labels.shape[0], n_classes = pred_probs.shape[1]
     cdef Py_ssize_t n_chunks = max((n + rows_per_chunk - 1) // rows_per_chunk, 1)
     cdef Py_ssize_t c, i, stop
-    cdef bint copy = copy_to is not None
-    if pred_probs.shape[0] != n or (copy and (copy_to.shape[0] != n
-                                              or copy_to.shape[1] != n_classes)):
-        raise ValueError("labels and copy_to must have one entry, one row, per row of pred_probs.")
+    if pred_probs.shape[0] != n:
+        raise ValueError("labels must have one entry per row of pred_probs.")
     counts = np.zeros((n_chunks, n_classes), dtype=np.intp)
     cdef intp[:, ::1] counts_v = counts
     for c in prange(n_chunks, schedule="dynamic", nogil=True, num_threads=n_threads):
@@ -227,13 +221,13 @@ def group_checked_rows(const floating[:, ::1] pred_probs, const intp[::1] labels
         for c in prange(n_chunks, schedule="dynamic", nogil=True, num_threads=n_threads):
             invalid_v[c] = check_and_scatter(
                 pred_probs, labels, c * rows_per_chunk, min((c + 1) * rows_per_chunk, n),
-                &cursor_v[c, 0], order_int, sc_v, sum_tolerance, copy_to, copy)
+                &cursor_v[c, 0], order_int, sc_v, sum_tolerance)
     else:
         order = np.empty(n, dtype=np.intp)
         order_intp = order
         for c in prange(n_chunks, schedule="dynamic", nogil=True, num_threads=n_threads):
             invalid_v[c] = check_and_scatter(
                 pred_probs, labels, c * rows_per_chunk, min((c + 1) * rows_per_chunk, n),
-                &cursor_v[c, 0], order_intp, sc_v, sum_tolerance, copy_to, copy)
+                &cursor_v[c, 0], order_intp, sc_v, sum_tolerance)
     found = np.flatnonzero(invalid >= 0)
     return (int(invalid[found[0]]) if found.size else -1), offsets, order, self_confidence

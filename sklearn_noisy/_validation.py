@@ -228,19 +228,19 @@ def check_labels_and_pred_probs(labels, pred_probs, *, n_jobs=None, allow_one_cl
     return labels, pred_probs
 
 
-def check_and_group(labels, pred_probs, *, n_jobs=None, allow_one_class=False, copy=False):
+def check_and_group(labels, pred_probs, *, n_jobs=None, allow_one_class=False):
     """Check both arrays and group the examples by label, in the pass that checks the rows.
 
     Returns ``(labels, pred_probs, grouping)``, ``grouping`` as
     :func:`sklearn_noisy._counting.group_by_label` returns it. The labels are checked first, as
-    the grouping needs them. ``copy`` as in :func:`check_pred_probs`.
+    the grouping needs them.
     """
-    pred_probs, copy_to = prepare_pred_probs(pred_probs, copy)
+    pred_probs, _ = prepare_pred_probs(pred_probs, copy=False)
     labels = check_labels(labels, *pred_probs.shape, allow_one_class=allow_one_class)
     row, *grouping = group_checked_rows(pred_probs, labels, ROW_SUM_TOLERANCE,
-                                        kernel_threads(n_jobs, pred_probs), copy_to)
+                                        kernel_threads(n_jobs, pred_probs))
     raise_if_invalid_row(pred_probs, row)
-    return labels, (pred_probs if copy_to is None else copy_to), grouping
+    return labels, pred_probs, grouping
 
 
 def check_confident_joint(confident_joint, n_classes):

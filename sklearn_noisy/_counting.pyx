@@ -162,26 +162,31 @@ def confident_pass(
     return per_thread.sum(axis=0)
 
 
-cdef intp check_and_scatter(const floating[:, ::1] pred_probs, const intp[::1] labels,
-                            Py_ssize_t start, Py_ssize_t stop, intp* cursor,
+cdef void check_and_scatter(const floating[:, ::1] pred_probs, const intp[::1] labels,
+                            Py_ssize_t rows_per_chunk, intp[:, ::1] cursor,
                             row_index[::1] order, floating[::1] self_confidence,
-                            double sum_tolerance) noexcept nogil:
-    """Check and scatter rows ``start:stop``; return the first invalid row, or -1."""
-    cdef Py_ssize_t i, k, pos, n_classes = pred_probs.shape[1]
+                            double sum_tolerance, intp[::1] invalid, int n_threads) noexcept nogil:
+    """Check each chunk's rows and scatter them from the chunk's ``cursor``.
+
+    ``invalid[c]`` gets the first invalid row of chunk ``c`` (the chunk stops there), else -1.
+    """
+    cdef Py_ssize_t c, i, k, pos, n = labels.shape[0], n_classes = pred_probs.shape[1]
     cdef bint valid
-    for i in range(start, stop):
-        if floating is float:
-            valid = skn_valid_row_f(&pred_probs[i, 0], n_classes, sum_tolerance)
-        else:
-            valid = skn_valid_row_d(&pred_probs[i, 0], n_classes, sum_tolerance)
-        if not valid:
-            return i
-        k = labels[i]
-        pos = cursor[k]
-        order[pos] = <row_index>i
-        self_confidence[pos] = pred_probs[i, k]
-        cursor[k] = pos + 1
-    return -1
+    for c in prange(invalid.shape[0], schedule="dynamic", num_threads=n_threads):
+        invalid[c] = -1
+        for i in range(c * rows_per_chunk, min((c + 1) * rows_per_chunk, n)):
+            if floating is float:
+                valid = skn_valid_row_f(&pred_probs[i, 0], n_classes, sum_tolerance)
+            else:
+                valid = skn_valid_row_d(&pred_probs[i, 0], n_classes, sum_tolerance)
+            if not valid:
+                invalid[c] = i
+                break
+            k = labels[i]
+            pos = cursor[c, k]
+            order[pos] = <row_index>i
+            self_confidence[pos] = pred_probs[i, k]
+            cursor[c, k] = pos + 1
 
 
 def group_checked_rows(const floating[:, ::1] pred_probs, const intp[::1] labels,
@@ -207,27 +212,23 @@ def group_checked_rows(const floating[:, ::1] pred_probs, const intp[::1] labels
     offsets = np.zeros(n_classes + 1, dtype=np.intp)
     np.cumsum(counts.sum(axis=0), out=offsets[1:])
     # Where each chunk writes its first example of each class.
-    cursor = offsets[:-1] + np.cumsum(counts, axis=0) - counts
+    cursor = offsets[:n_classes] + np.cumsum(counts, axis=0) - counts
     cdef intp[:, ::1] cursor_v = cursor
     self_confidence = np.empty(n, dtype=np.float32 if floating is float else np.float64)
     cdef floating[::1] sc_v = self_confidence
-    invalid = np.full(n_chunks, -1, dtype=np.intp)
+    invalid = np.empty(n_chunks, dtype=np.intp)
     cdef intp[::1] invalid_v = invalid
     cdef int[::1] order_int
     cdef intp[::1] order_intp
     if n <= np.iinfo(np.intc).max:
-        order = np.empty(n, dtype=np.intc)
-        order_int = order
-        for c in prange(n_chunks, schedule="dynamic", nogil=True, num_threads=n_threads):
-            invalid_v[c] = check_and_scatter(
-                pred_probs, labels, c * rows_per_chunk, min((c + 1) * rows_per_chunk, n),
-                &cursor_v[c, 0], order_int, sc_v, sum_tolerance)
+        order = order_int = np.empty(n, dtype=np.intc)
+        with nogil:
+            check_and_scatter(pred_probs, labels, rows_per_chunk, cursor_v, order_int, sc_v,
+                              sum_tolerance, invalid_v, n_threads)
     else:
-        order = np.empty(n, dtype=np.intp)
-        order_intp = order
-        for c in prange(n_chunks, schedule="dynamic", nogil=True, num_threads=n_threads):
-            invalid_v[c] = check_and_scatter(
-                pred_probs, labels, c * rows_per_chunk, min((c + 1) * rows_per_chunk, n),
-                &cursor_v[c, 0], order_intp, sc_v, sum_tolerance)
+        order = order_intp = np.empty(n, dtype=np.intp)
+        with nogil:
+            check_and_scatter(pred_probs, labels, rows_per_chunk, cursor_v, order_intp, sc_v,
+                              sum_tolerance, invalid_v, n_threads)
     found = np.flatnonzero(invalid >= 0)
     return (int(invalid[found[0]]) if found.size else -1), offsets, order, self_confidence

@@ -34,6 +34,14 @@ LABEL_NEAR_ARGMAX = SKN_LABEL_NEAR_ARGMAX
 LABEL_IS_ARGMAX = SKN_LABEL_IS_ARGMAX
 
 
+cdef inline bint is_valid_row(const floating[:, ::1] pred_probs, Py_ssize_t i,
+                              double sum_tolerance) noexcept nogil:
+    if floating is float:
+        return skn_valid_row_f(&pred_probs[i, 0], pred_probs.shape[1], sum_tolerance)
+    else:
+        return skn_valid_row_d(&pred_probs[i, 0], pred_probs.shape[1], sum_tolerance)
+
+
 def find_invalid_row(const floating[:, ::1] pred_probs, double sum_tolerance, int n_threads,
                      floating[:, ::1] copy_to=None):
     """Return the index of the first row that is not a probability vector, or -1.
@@ -46,7 +54,6 @@ def find_invalid_row(const floating[:, ::1] pred_probs, double sum_tolerance, in
     cdef Py_ssize_t n = pred_probs.shape[0], n_classes = pred_probs.shape[1]
     cdef Py_ssize_t n_blocks = (n + BLOCK - 1) // BLOCK
     cdef Py_ssize_t b, i, stop
-    cdef bint valid
     cdef bint copy = copy_to is not None
     if copy and (copy_to.shape[0] != n or copy_to.shape[1] != n_classes):
         raise ValueError("copy_to must have the shape of pred_probs.")
@@ -55,11 +62,7 @@ def find_invalid_row(const floating[:, ::1] pred_probs, double sum_tolerance, in
     for b in prange(n_blocks, schedule="dynamic", nogil=True, num_threads=n_threads):
         stop = min((b + 1) * BLOCK, n)
         for i in range(b * BLOCK, stop):
-            if floating is float:
-                valid = skn_valid_row_f(&pred_probs[i, 0], n_classes, sum_tolerance)
-            else:
-                valid = skn_valid_row_d(&pred_probs[i, 0], n_classes, sum_tolerance)
-            if not valid:
+            if not is_valid_row(pred_probs, i, sum_tolerance):
                 bad_row_v[b] = i
                 break
             if copy:
@@ -171,15 +174,10 @@ cdef void check_and_scatter(const floating[:, ::1] pred_probs, const intp[::1] l
     ``invalid[c]`` gets the first invalid row of chunk ``c`` (the chunk stops there), else -1.
     """
     cdef Py_ssize_t c, i, k, pos, n = labels.shape[0], n_classes = pred_probs.shape[1]
-    cdef bint valid
     for c in prange(invalid.shape[0], schedule="dynamic", num_threads=n_threads):
         invalid[c] = -1
         for i in range(c * rows_per_chunk, min((c + 1) * rows_per_chunk, n)):
-            if floating is float:
-                valid = skn_valid_row_f(&pred_probs[i, 0], n_classes, sum_tolerance)
-            else:
-                valid = skn_valid_row_d(&pred_probs[i, 0], n_classes, sum_tolerance)
-            if not valid:
+            if not is_valid_row(pred_probs, i, sum_tolerance):
                 invalid[c] = i
                 break
             k = labels[i]

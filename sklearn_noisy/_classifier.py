@@ -161,10 +161,11 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
     consensus : bool or 'auto', default='auto'
         With an ensemble (``extra_estimators``), also flag the examples whose given label none
         of the models predicts: the consensus filter of Brodley and Friedl (1999), in every
-        detection round and in the readmission (such an example is not readmitted). Each
-        model's prediction is corrected for its bias towards some classes as confident
-        learning does: the argmax of its out-of-fold probabilities minus its per-class
-        thresholds (see :func:`~sklearn_noisy.count.get_confident_thresholds`). ``filter_by``
+        detection round and in the readmission (such an example is not readmitted). A model
+        predicts the label if the label is the argmax of its out-of-fold probabilities, or of
+        these minus its per-class thresholds (see
+        :func:`~sklearn_noisy.count.get_confident_thresholds`), which takes out its bias
+        towards some classes as confident learning does. ``filter_by``
         finds its issues on the averaged probabilities, where a model less sure than the
         others can hide a wrong label that they agree on. No effect without an extra model
         (one model is not a consensus). ``'auto'`` follows ``preset``.

@@ -7,8 +7,8 @@ implementation:
 - better out-of-fold probabilities: the average over several models
   (:func:`average_pred_probs`) and temperature scaling fitted out of fold
   (:func:`temperature_scale`);
-- the consensus of an ensemble: the examples whose given label no model predicts, once each
-  model's bias towards some classes is taken out (:func:`consensus_issues`);
+- the consensus of an ensemble: the examples whose given label no model predicts, with or
+  without its bias towards some classes (:func:`consensus_issues`);
 - iterated detection: detect again on the examples kept so far, with probabilities recomputed
   on them, until a round flags nothing (:func:`detect_iteratively`);
 - readmission: the probabilities of the flagged examples from models trained on the kept ones
@@ -116,12 +116,13 @@ def consensus_issues(labels, members):
     """The examples whose given label no model of an ensemble predicts.
 
     An example is flagged when every member predicts another class than its given label (the
-    consensus filter of Brodley and Friedl, 1999), each member's prediction corrected for its
-    bias towards some classes as confident learning does: the predicted class is the argmax of
-    the probabilities minus the member's per-class thresholds (the mean probability of each
-    class over the examples given that label, :func:`~sklearn_noisy.count.
-    get_confident_thresholds`). A tie with the label counts as predicting it. With fewer than
-    two members nothing is flagged: one model is not a consensus.
+    consensus filter of Brodley and Friedl, 1999). A member predicts the label if the label is
+    its most probable class, or its most probable class once the member's bias towards some
+    classes is taken out as confident learning does (the probabilities minus the member's
+    per-class thresholds, the mean probability of each class over the examples given that
+    label: :func:`~sklearn_noisy.count.get_confident_thresholds`). A tie with the label counts
+    as predicting it. With fewer than two members nothing is flagged: one model is not a
+    consensus.
 
     Parameters
     ----------
@@ -148,7 +149,9 @@ def consensus_issues(labels, members):
     rows = np.arange(len(labels))
     issues[:] = True
     for probs in members:
-        adjusted = np.asarray(probs, dtype=np.float64) - get_confident_thresholds(labels, probs)
+        probs = np.asarray(probs, dtype=np.float64)
+        adjusted = probs - get_confident_thresholds(labels, probs)
+        issues &= probs[rows, labels] < probs.max(axis=1)
         issues &= adjusted[rows, labels] < adjusted.max(axis=1)
     return issues
 

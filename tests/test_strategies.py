@@ -132,23 +132,28 @@ def kept_models_probs(X, y, kept, model=None):
     return probs
 
 
-def test_consensus_flags_what_no_model_predicts_once_its_class_bias_is_taken_out():
+def test_consensus_flags_what_no_model_predicts_with_or_without_its_class_bias():
     labels = np.array([0, 0, 0, 1, 1, 1])
     # The first model leans to class 1: thresholds (mean probability of each class over the
     # examples given it) 0.6 and 0.733, so 0.45 / 0.55 is closer to its class 0 (-0.15 against
-    # -0.18). The second: thresholds 0.533 and 0.667.
+    # -0.18) once they are subtracted. The second: thresholds 0.533 and 0.667.
     first = np.array([[.45, .55], [.45, .55], [.9, .1], [0, 1], [0, 1], [.8, .2]])
     second = np.array([[.6, .4], [.3, .7], [.7, .3], [.2, .8], [.1, .9], [.7, .3]])
     assert_array_equal(count.get_confident_thresholds(labels, first), [0.6, 2.2 / 3])
-    # Example 1: both argmaxes are 1, but the first model predicts 0 after the correction;
-    # example 5: both predict 0 after it.
+    # Example 1: both argmaxes are 1, but the first model predicts 0 without its bias;
+    # example 5: both predict 0 either way.
     assert_array_equal(consensus_issues(labels, [first, second]),
                        [False, False, False, False, False, True])
     # A third model that predicts the label of example 5 (thresholds 0.5 and 0.533).
     third = np.array([[.5, .5]] * 5 + [[.4, .6]])
     assert not consensus_issues(labels, [first, second, third]).any()
+    # Thresholds 0.4 and 0.783: example 0 is predicted 1 by the argmax only, example 3 is
+    # predicted 0 without the bias only; a model predicts the label if either says so.
+    labels = np.array([0, 1, 1, 1])
+    model = np.array([[.4, .6], [.1, .9], [.1, .9], [.45, .55]])
+    assert not consensus_issues(labels, [model, model]).any()
     # One model is not a consensus.
-    assert not consensus_issues(labels, [first]).any()
+    assert not consensus_issues(labels, [model]).any()
     assert not consensus_issues(labels, []).any()
 
 

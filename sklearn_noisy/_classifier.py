@@ -348,8 +348,8 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
                                                    clean_class=self.pulearning,
                                                    filter_by=options["filter_by"], known=known)
         if options["consensus"]:
-            noise.label_issues = noise.label_issues | self._consensus_issues(
-                y_encoded, members, noise.classes)
+            noise.label_issues = self._add_consensus(y_encoded, members, noise.label_issues,
+                                                     noise.classes)
         noise.n_detection_rounds, last = 1, None
         if options["detection_rounds"] > 1:
             last = self._detect_again(X, y_encoded, noise, routed, options)
@@ -407,12 +407,16 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
             pred_probs = temperature_scale(pred_probs, y_encoded, random_state=self.random_state)
         return pred_probs, members
 
-    def _consensus_issues(self, labels, members, classes):
-        """:func:`consensus_issues`, never in the class assumed clean (``pulearning``)."""
-        issues = consensus_issues(labels, members)
+    def _add_consensus(self, labels, members, issues, classes):
+        """``issues`` and those of :func:`consensus_issues`, except in the class assumed clean
+        (``pulearning``) and in a class that would keep fewer than ``min_examples_per_class``
+        examples (at least one), as the pruning rules guarantee."""
+        added = consensus_issues(labels, members) & ~issues
         if self.pulearning is not None:
-            issues &= labels != clean_class_index(self.pulearning, classes)
-        return issues
+            added &= labels != clean_class_index(self.pulearning, classes)
+        kept = np.bincount(labels[~(issues | added)], minlength=len(classes))
+        added &= kept[labels] >= max(1, self.min_examples_per_class)
+        return issues | added
 
     @staticmethod
     def _extra_fit_params(extra, fit_params, options):
@@ -526,7 +530,8 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
                 min_examples_per_class=self.min_examples_per_class, n_jobs=self.n_jobs,
             )
             if options["consensus"]:
-                new |= consensus_issues(labels, [probs[kept] for probs in found[1]])
+                new = self._add_consensus(labels, [probs[kept] for probs in found[1]], new,
+                                          noise.classes)
             return (new if clean is None else new & (labels != clean)), found
 
         noise.label_issues, noise.n_detection_rounds, last, applied = detect_iteratively(

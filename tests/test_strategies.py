@@ -432,3 +432,14 @@ def test_label_pruner_returns_corrected_labels_in_the_type_of_y(noisy_data):
     dropped = LabelPruner(LogisticRegression(), relabel_margin=None, random_state=0)
     _, y_kept = dropped.fit_resample(X, y)
     assert len(y_kept) == len(y) - pruner.label_issues_.sum()
+
+
+def test_consensus_never_takes_a_class_below_min_examples_per_class():
+    X, y = four_classes(0, n_samples=300)
+    y = np.where(np.arange(len(y)) < 4, 3, y)  # 4 more examples labelled 3
+    y[:4] = 9  # ... relabelled to a class of 4 examples that no model predicts
+    for min_examples in (1, 3):
+        model = ConfidentLearningClassifier(LogisticRegression(), cv=3, detection_rounds=2,
+                                            min_examples_per_class=min_examples,
+                                            random_state=0).fit(X, y)
+        assert np.sum(~model.label_issues_ & (y == 9)) >= min_examples

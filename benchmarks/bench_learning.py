@@ -79,8 +79,15 @@ STRATEGIES = {
     # preset='recommended': prune_by_noise_rate, no reweighting, 3 rounds, the estimator's
     # out-of-fold probabilities averaged with those of a second model of another kind (here
     # the other base model: the small gradient boosting next to the logistic regression, a
-    # logistic regression next to the gradient boosting), in every round.
+    # logistic regression next to the gradient boosting), in every round; also flagged, the
+    # examples that neither model predicts with their label (consensus); readmitted, the
+    # flagged examples whose label the models trained on the kept ones predict.
     "default": ({}, "cv5"),
+    # The recommended preset before the consensus and the readmission by prediction, and each
+    # of these two without the other.
+    "previous default": ({"consensus": False, "readmit_rule": "filter_by"}, "cv5"),
+    "no consensus": ({"consensus": False}, "cv5"),
+    "readmit by filter_by": ({"readmit_rule": "filter_by"}, "cv5"),
     # The recommended preset with early stopping of the detection rounds: a round that flags
     # at most this fraction of the issues flagged so far is not applied and ends the rounds
     # (its models then serve the readmission).

@@ -23,8 +23,10 @@ from ._base import (
 from ._strategies import (
     LAST_ROUND,
     PRESETS,
+    READMIT_RULES,
     SECOND_MODEL,
     average_pred_probs,
+    consensus_issues,
     detect_iteratively,
     fold_pred_probs,
     resolve_options,
@@ -87,15 +89,17 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
     %(shared_parameters)s
     preset : {'recommended', 'reference'}, default='recommended'
         The values of the options left at ``'auto'`` (``filter_by``, ``reweight``,
-        ``detection_rounds``, ``readmit``, ``calibration``, ``extra_estimators``).
-        ``'recommended'``: ``filter_by='prune_by_noise_rate'``, ``reweight=False``,
-        ``detection_rounds=3``, ``readmit=True``, ``calibration=None`` and an ensemble with a
-        second model of another kind (see ``extra_estimators``), which won back more of the
-        accuracy lost to label noise than the reference over the benchmark grid of the user
-        guide, at a higher cost. ``'reference'``: ``reweight=True``, ``detection_rounds=1``,
-        ``readmit=False``, ``calibration=None``, ``extra_estimators=None``: the behaviour of
-        cleanlab 2.9.0's ``CleanLearning`` (which also uses ``min_examples_per_class=10``).
-        Options given explicitly override the preset.
+        ``detection_rounds``, ``readmit``, ``readmit_rule``, ``calibration``,
+        ``extra_estimators``, ``consensus``). ``'recommended'``:
+        ``filter_by='prune_by_noise_rate'``, ``reweight=False``, ``detection_rounds=3``,
+        ``readmit=True``, ``readmit_rule='prediction'``, ``calibration=None``, an ensemble with
+        a second model of another kind (see ``extra_estimators``) and ``consensus=True``, which
+        won back more of the accuracy lost to label noise than the reference over the
+        benchmark grid of the user guide, at a higher cost. ``'reference'``:
+        ``reweight=True``, ``detection_rounds=1``, ``readmit=False``, ``calibration=None``,
+        ``extra_estimators=None``, ``consensus=False``: the behaviour of cleanlab 2.9.0's
+        ``CleanLearning`` (which also uses ``min_examples_per_class=10``). Options given
+        explicitly override the preset.
     reweight : bool or 'auto', default='auto'
         If the estimator's ``fit`` takes ``sample_weight``, weight each training example
         labelled ``k`` by ``1 / P(given label = k | true label = k)`` (from ``noise_matrix_``,
@@ -113,12 +117,20 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
     readmit : bool, 'last_round' or 'auto', default='auto'
         After the last detection round, cross-validate the models (``estimator`` and the
         extra ones) on the kept examples only, predict the flagged examples with the models
-        of every fold, and flag again over all the examples with the same ``filter_by``: the
+        of every fold, and flag again over all the examples (see ``readmit_rule``): the
         examples flagged before that are no longer flagged are readmitted (none is newly
         flagged). Skipped in the cases where ``detection_rounds`` stops. ``'last_round'``
         saves that cross-validation when there is more than one round: the models of the last
         detection round, fitted before its new issues were flagged, predict the examples
         instead. ``'auto'`` follows ``preset``.
+    readmit_rule : {'prediction', 'filter_by'} or 'auto', default='auto'
+        Which flagged examples the readmission gives back. ``'prediction'``: those whose given
+        label is the most probable class for the models trained on the kept examples (their
+        averaged probabilities), as ``filter_by='predicted_neq_given'`` decides. ``'filter_by'``:
+        those that ``filter_by`` no longer flags, which can also give back an example the
+        models predict in another class when the estimated number of issues shrinks. With
+        ``consensus``, an example that no model predicts with its label stays flagged either
+        way. ``'auto'`` follows ``preset``.
     round_tol : float >= 0, default=0.0
         Early stopping of the detection rounds: a round whose new issues number at most
         ``round_tol`` times the issues flagged so far changes too little; its issues are not
@@ -146,6 +158,17 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         ``HistGradientBoostingClassifier`` (10 iterations of at most 8 leaves) next to any
         other model, fitted with only the fit parameters its ``fit`` takes; none when ``X`` is
         sparse or not numeric (or has missing values, for the logistic regression).
+    consensus : bool or 'auto', default='auto'
+        With an ensemble (``extra_estimators``), also flag the examples whose given label none
+        of the models predicts: the consensus filter of Brodley and Friedl (1999), in every
+        detection round and in the readmission (such an example is not readmitted). A model
+        predicts the label if the label is the argmax of its out-of-fold probabilities, or of
+        these minus its per-class thresholds (see
+        :func:`~sklearn_noisy.count.get_confident_thresholds`), which takes out its bias
+        towards some classes as confident learning does. ``filter_by``
+        finds its issues on the averaged probabilities, where a model less sure than the
+        others can hide a wrong label that they agree on. No effect without an extra model
+        (one model is not a consensus). ``'auto'`` follows ``preset``.
     pulearning : class label, default=None
         Positive-unlabelled learning, for a binary target: the label of the class whose given
         labels are all correct (for example the positives, when only some positives are
@@ -181,6 +204,9 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
     Northcutt, C. G., Wu, T., Chuang, I. L. (2017). Learning with Confident Examples: Rank
     Pruning for Robust Classification with Noisy Labels. UAI 2017.
 
+    Brodley, C. E., Friedl, M. A. (1999). Identifying Mislabeled Training Data. Journal of
+    Artificial Intelligence Research, 11, 131-167.
+
     Examples
     --------
     >>> import numpy as np
@@ -197,7 +223,7 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
     >>> noisy[flip] = 1
     >>> model = ConfidentLearningClassifier(LogisticRegression(), random_state=0)
     >>> model.fit(X[:400], noisy).score(X_test, y_test)
-    0.89
+    0.88
     >>> LogisticRegression().fit(X[:400], noisy).score(X_test, y_test)
     0.76
     """
@@ -209,10 +235,12 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         "reweight": ["boolean", StrOptions({"auto"})],
         "detection_rounds": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "readmit": ["boolean", StrOptions({"auto", LAST_ROUND})],
+        "readmit_rule": [StrOptions({*READMIT_RULES, "auto"})],
         "round_tol": [Interval(Real, 0, None, closed="left")],
         "relabel_margin": [Interval(Real, 0, 1, closed="both"), None],
         "calibration": [StrOptions({"temperature", "auto"}), None],
         "extra_estimators": ["array-like", StrOptions({"auto"}), None],
+        "consensus": ["boolean", StrOptions({"auto"})],
         "pulearning": "no_validation",  # a class label, checked against classes_ in fit
     }
 
@@ -233,10 +261,12 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         reweight="auto",
         detection_rounds="auto",
         readmit="auto",
+        readmit_rule="auto",
         round_tol=0.0,
         relabel_margin=None,
         calibration="auto",
         extra_estimators="auto",
+        consensus="auto",
         pulearning=None,
     ):
         super().__init__(
@@ -255,10 +285,12 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         self.reweight = reweight
         self.detection_rounds = detection_rounds
         self.readmit = readmit
+        self.readmit_rule = readmit_rule
         self.round_tol = round_tol
         self.relabel_margin = relabel_margin
         self.calibration = calibration
         self.extra_estimators = extra_estimators
+        self.consensus = consensus
         self.pulearning = pulearning
 
     @_fit_context(
@@ -294,8 +326,10 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         routed = self._route_fit_params(fit_params)
         options = resolve_options(self.preset, filter_by=self.filter_by, reweight=self.reweight,
                                   detection_rounds=self.detection_rounds,
-                                  readmit=self.readmit, calibration=self.calibration,
-                                  extra_estimators=self.extra_estimators)
+                                  readmit=self.readmit, readmit_rule=self.readmit_rule,
+                                  calibration=self.calibration,
+                                  extra_estimators=self.extra_estimators,
+                                  consensus=self.consensus)
         known = {"noise_matrix": noise_matrix, "inverse_noise_matrix": inverse_noise_matrix,
                  "thresholds": thresholds}
         extras = options["extra_estimators"]
@@ -305,19 +339,23 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
                 for model in second_model(self._get_estimator(), X)
             ]
             options["only_accepted_fit_params"] = True
+        members = []
         if options["calibration"] is not None or options["extra_estimators"]:
             # A bad matrix or threshold is reported before any cross-validation.
             check_known_arguments(known, self._check_targets(X, y)[3])
-            pred_probs = self._better_pred_probs(X, y, pred_probs, routed, options)
+            pred_probs, members = self._better_pred_probs(X, y, pred_probs, routed, options)
         X, y_encoded, noise = self._estimate_noise(X, y, pred_probs, routed,
                                                    clean_class=self.pulearning,
                                                    filter_by=options["filter_by"], known=known)
+        if options["consensus"]:
+            noise.label_issues = self._add_consensus(y_encoded, members, noise.label_issues,
+                                                     noise.classes)
         noise.n_detection_rounds, last = 1, None
         if options["detection_rounds"] > 1:
             last = self._detect_again(X, y_encoded, noise, routed, options)
         if options["readmit"]:
             self._readmit(X, y_encoded, noise, routed, options, last)
-        if options["detection_rounds"] > 1 or options["readmit"]:
+        if options["detection_rounds"] > 1 or options["readmit"] or options["consensus"]:
             noise.ranked_label_issues = rank.order_label_issues(
                 noise.label_issues, y_encoded, noise.pred_probs,
                 rank_by=self.return_indices_ranked_by, n_jobs=self.n_jobs,
@@ -346,7 +384,8 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         return self
 
     def _better_pred_probs(self, X, y, pred_probs, routed, options):
-        """The out-of-fold probabilities averaged over ``extra_estimators``, then calibrated."""
+        """The out-of-fold probabilities averaged over ``extra_estimators``, then calibrated,
+        and the list of each model's (the estimator's first)."""
         X, _, y_encoded, classes = self._check_targets(X, y)
         if pred_probs is None:
             pred_probs = self._out_of_fold_pred_probs(X, y_encoded, classes, routed)
@@ -366,7 +405,18 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         pred_probs = average_pred_probs(members)
         if options["calibration"] == "temperature":
             pred_probs = temperature_scale(pred_probs, y_encoded, random_state=self.random_state)
-        return pred_probs
+        return pred_probs, members
+
+    def _add_consensus(self, labels, members, issues, classes):
+        """``issues`` and those of :func:`consensus_issues`, except in the class assumed clean
+        (``pulearning``) and in a class that would keep fewer than ``min_examples_per_class``
+        examples (at least one), as the pruning rules guarantee."""
+        added = consensus_issues(labels, members) & ~issues
+        if self.pulearning is not None:
+            added &= labels != clean_class_index(self.pulearning, classes)
+        kept = np.bincount(labels[~(issues | added)], minlength=len(classes))
+        added &= kept[labels] >= max(1, self.min_examples_per_class)
+        return issues | added
 
     @staticmethod
     def _extra_fit_params(extra, fit_params, options):
@@ -401,8 +451,8 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
 
         The models (``estimator`` and the extra ones) are fitted on the training part of each
         fold of the kept examples: the kept examples get their out-of-fold probabilities, the
-        others the mean over the folds' models; both are averaged over the models. None when
-        ``cv`` cannot split the kept examples.
+        others the mean over the folds' models. Returns their average over the models and the
+        list of each model's, or None when ``cv`` cannot split the kept examples.
         """
         labels = y_encoded[kept]
         n_samples = len(y_encoded)
@@ -419,62 +469,70 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
             for extra in options["extra_estimators"] or ()
         ]
         memory = self.memory if _memory.reproducible_folds(self.cv, self.random_state) else None
-        kept_probs, other_probs = zip(*(
-            _memory.call(memory, fold_pred_probs, member, X_kept, labels, splits, X_others,
-                         fit_params=params, n_jobs=self.n_jobs)
-            for member, params in members
-        ))
-        pred_probs = np.empty((n_samples, n_classes))
-        pred_probs[kept] = average_pred_probs(kept_probs)
-        pred_probs[others] = average_pred_probs(other_probs)
-        return pred_probs
+        each = []
+        for member, params in members:
+            kept_probs, other_probs = _memory.call(
+                memory, fold_pred_probs, member, X_kept, labels, splits, X_others,
+                fit_params=params, n_jobs=self.n_jobs)
+            probs = np.empty((n_samples, n_classes))
+            probs[kept], probs[others] = kept_probs, other_probs
+            each.append(probs)
+        return average_pred_probs(each), each
 
-    def _readmit(self, X, y_encoded, noise, routed, options, pred_probs=None):
+    def _readmit(self, X, y_encoded, noise, routed, options, found=None):
         """Readmission: update ``noise.label_issues`` in place, unflagging the issues that
         models trained on the kept examples only no longer flag.
 
-        ``pred_probs``: those of :meth:`_kept_models_pred_probs` for the kept examples of
-        ``noise.label_issues``, when the last detection round computed them already.
+        ``found``: what :meth:`_kept_models_pred_probs` returns for the kept examples of
+        ``noise.label_issues``, when the last detection round computed it already.
         """
         if not noise.label_issues.any():
             return
-        if pred_probs is None:
-            pred_probs = self._kept_models_pred_probs(
+        if found is None:
+            found = self._kept_models_pred_probs(
                 X, y_encoded, len(noise.classes), np.flatnonzero(~noise.label_issues), routed,
                 options)
-            if pred_probs is None:
+            if found is None:
                 return
+        pred_probs, members = found
         if options["calibration"] == "temperature":
             pred_probs = temperature_scale(pred_probs, y_encoded, random_state=self.random_state)
+        rule = (options["filter_by"] if options["readmit_rule"] == "filter_by"
+                else "predicted_neq_given")
         still = filter.find_label_issues(
-            y_encoded, pred_probs, filter_by=options["filter_by"], frac_noise=self.frac_noise,
+            y_encoded, pred_probs, filter_by=rule, frac_noise=self.frac_noise,
             min_examples_per_class=self.min_examples_per_class, n_jobs=self.n_jobs,
         )
+        if options["consensus"]:
+            still |= consensus_issues(y_encoded, members)
         noise.label_issues = noise.label_issues & still
 
     def _detect_again(self, X, y_encoded, noise, routed, options):
         """Iterated detection: update ``noise.label_issues`` in place.
 
-        Returns the probabilities (see :meth:`_kept_models_pred_probs`) of the round that
-        stopped the rounds without adding its issues, whose kept examples are those left
+        Returns the probabilities (what :meth:`_kept_models_pred_probs` returns) of the round
+        that stopped the rounds without adding its issues, whose kept examples are those left
         unflagged; with ``readmit='last_round'`` those of the last round that ran; else None.
         """
         clean = (None if self.pulearning is None
                  else clean_class_index(self.pulearning, noise.classes))
 
         def detect_among(kept):
-            pred_probs = self._kept_models_pred_probs(X, y_encoded, len(noise.classes), kept,
-                                                      routed, options)
-            if pred_probs is None:
+            found = self._kept_models_pred_probs(X, y_encoded, len(noise.classes), kept,
+                                                 routed, options)
+            if found is None:
                 return None
-            labels, kept_probs = y_encoded[kept], pred_probs[kept]
+            labels, kept_probs = y_encoded[kept], found[0][kept]
             if options["calibration"] == "temperature":
                 kept_probs = temperature_scale(kept_probs, labels, random_state=self.random_state)
             new = filter.find_label_issues(
                 labels, kept_probs, filter_by=options["filter_by"], frac_noise=self.frac_noise,
                 min_examples_per_class=self.min_examples_per_class, n_jobs=self.n_jobs,
             )
-            return (new if clean is None else new & (labels != clean)), pred_probs
+            if options["consensus"]:
+                new = self._add_consensus(labels, [probs[kept] for probs in found[1]], new,
+                                          noise.classes)
+            return (new if clean is None else new & (labels != clean)), found
 
         noise.label_issues, noise.n_detection_rounds, last, applied = detect_iteratively(
             noise.label_issues, detect_among, options["detection_rounds"],

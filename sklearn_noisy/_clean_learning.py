@@ -64,9 +64,11 @@ class ReferenceNamedClassifier(ConfidentLearningClassifier):
     reweight = True
     detection_rounds = 1
     readmit = False
+    readmit_rule = "filter_by"
     relabel_margin = None
     calibration = None
     extra_estimators = None
+    consensus = False
     memory = None
 
     estimator = property(lambda self: self.clf)

@@ -7,6 +7,8 @@ implementation:
 - better out-of-fold probabilities: the average over several models
   (:func:`average_pred_probs`) and temperature scaling fitted out of fold
   (:func:`temperature_scale`);
+- the consensus of an ensemble: the examples whose given label no model predicts, with or
+  without its bias towards some classes (:func:`consensus_issues`);
 - iterated detection: detect again on the examples kept so far, with probabilities recomputed
   on them, until a round flags nothing (:func:`detect_iteratively`);
 - readmission: the probabilities of the flagged examples from models trained on the kept ones
@@ -31,10 +33,15 @@ from sklearn.utils import _safe_indexing, check_array, check_random_state
 from sklearn.utils.validation import _num_samples
 
 from ._base import subset_fit_params
+from .count import get_confident_thresholds
 from ._cv import fold_workers
 
 #: The value of ``readmit`` that readmits with the models of the last detection round.
 LAST_ROUND = "last_round"
+
+#: The values of ``readmit_rule``: whether the ``filter_by`` rule, or the predicted class, decides
+#: which flagged examples are readmitted.
+READMIT_RULES = ("filter_by", "prediction")
 
 #: The value of ``extra_estimators`` that stands for :func:`second_model`.
 SECOND_MODEL = "second model"
@@ -45,10 +52,12 @@ SECOND_MODEL = "second model"
 PRESETS = {
     "recommended": {"filter_by": "prune_by_noise_rate", "reweight": False,
                     "detection_rounds": 3, "readmit": True, "calibration": None,
-                    "extra_estimators": SECOND_MODEL},
+                    "extra_estimators": SECOND_MODEL, "consensus": True,
+                    "readmit_rule": "prediction"},
     "reference": {"filter_by": "prune_by_noise_rate", "reweight": True,
                   "detection_rounds": 1, "readmit": False, "calibration": None,
-                  "extra_estimators": None},
+                  "extra_estimators": None, "consensus": False,
+                  "readmit_rule": "filter_by"},
 }
 
 #: Where the classes of tree models come from: they get a linear second model.
@@ -101,6 +110,50 @@ def second_model(estimator, X):
 def average_pred_probs(pred_probs_list):
     """The mean of several models' predicted probabilities (an ensemble), as float64."""
     return np.mean(np.stack([np.asarray(p, dtype=np.float64) for p in pred_probs_list]), axis=0)
+
+
+def consensus_issues(labels, members):
+    """The examples whose given label no model of an ensemble predicts.
+
+    An example is flagged when every member predicts another class than its given label (the
+    consensus filter of Brodley and Friedl, 1999). A member predicts the label if the label is
+    its most probable class, or its most probable class once the member's bias towards some
+    classes is taken out as confident learning does (the probabilities minus the member's
+    per-class thresholds, the mean probability of each class over the examples given that
+    label: :func:`~sklearn_noisy.count.get_confident_thresholds`). A tie with the label counts
+    as predicting it. With fewer than two members nothing is flagged: one model is not a
+    consensus.
+
+    Parameters
+    ----------
+    labels : ndarray of int of shape (n_samples,)
+    members : list of ndarray of shape (n_samples, n_classes)
+        Each model's out-of-sample predicted probabilities.
+
+    Returns
+    -------
+    issues : ndarray of bool of shape (n_samples,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> labels = np.array([0, 0, 0, 1, 1, 1])
+    >>> first = np.array([[.45, .55], [.45, .55], [.9, .1], [0, 1], [0, 1], [.8, .2]])
+    >>> second = np.array([[.6, .4], [.3, .7], [.7, .3], [.2, .8], [.1, .9], [.7, .3]])
+    >>> consensus_issues(labels, [first, second])
+    array([False, False, False, False, False,  True])
+    """
+    issues = np.zeros(len(labels), dtype=bool)
+    if len(members) < 2:
+        return issues
+    rows = np.arange(len(labels))
+    issues[:] = True
+    for probs in members:
+        probs = np.asarray(probs, dtype=np.float64)
+        adjusted = probs - get_confident_thresholds(labels, probs)
+        issues &= probs[rows, labels] < probs.max(axis=1)
+        issues &= adjusted[rows, labels] < adjusted.max(axis=1)
+    return issues
 
 
 def _scaled(log_probs, temperature):

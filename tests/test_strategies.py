@@ -14,10 +14,11 @@ from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_noisy import ConfidentLearningClassifier, LabelPruner, NoiseEstimator
+from sklearn_noisy import ConfidentLearningClassifier, LabelPruner, NoiseEstimator, count
 from sklearn_noisy.filter import find_label_issues
 from sklearn_noisy._strategies import (
     PRESETS,
+    consensus_issues,
     detect_iteratively,
     fold_pred_probs,
     resolve_options,
@@ -77,15 +78,17 @@ def test_the_recommended_preset_beats_the_reference_on_clean_test_labels():
 
 def test_auto_options_follow_the_preset_and_explicit_values_win():
     assert resolve_options("reference", filter_by="auto", reweight="auto",
-                           detection_rounds="auto", readmit="auto", calibration="auto",
-                           extra_estimators="auto") == PRESETS["reference"]
+                           detection_rounds="auto", readmit="auto", readmit_rule="auto",
+                           calibration="auto", extra_estimators="auto",
+                           consensus="auto") == PRESETS["reference"]
     extras = [GaussianNB()]
     assert resolve_options("recommended", filter_by="both", reweight="auto",
-                           detection_rounds=1, readmit=False, calibration=None,
-                           extra_estimators=extras) == {
+                           detection_rounds=1, readmit=False, readmit_rule="auto",
+                           calibration=None, extra_estimators=extras, consensus=False) == {
         "filter_by": "both", "reweight": PRESETS["recommended"]["reweight"],
-        "detection_rounds": 1, "readmit": False, "calibration": None,
-        "extra_estimators": extras}
+        "detection_rounds": 1, "readmit": False,
+        "readmit_rule": PRESETS["recommended"]["readmit_rule"], "calibration": None,
+        "extra_estimators": extras, "consensus": False}
 
 
 def test_the_second_model_is_of_another_kind_and_only_for_dense_numeric_features():
@@ -118,9 +121,89 @@ def test_the_recommended_preset_averages_the_estimator_with_the_second_model(noi
     assert_allclose(alone.pred_probs_, members[0])
 
 
+def kept_models_probs(X, y, kept, model=None):
+    """Probabilities from ``model`` cross-validated on ``kept`` (5 folds, seed 0): out of fold
+    for the kept examples, the mean of the folds' models for the others."""
+    splits = list(StratifiedKFold(5, shuffle=True, random_state=np.random.RandomState(0))
+                  .split(X[kept], y[kept]))
+    probs = np.empty((len(y), 4))
+    probs[kept], probs[~kept] = fold_pred_probs(
+        model or LogisticRegression(max_iter=1000), X[kept], y[kept], splits, X[~kept])
+    return probs
+
+
+def test_consensus_flags_what_no_model_predicts_with_or_without_its_class_bias():
+    labels = np.array([0, 0, 0, 1, 1, 1])
+    # The first model leans to class 1: thresholds (mean probability of each class over the
+    # examples given it) 0.6 and 0.733, so 0.45 / 0.55 is closer to its class 0 (-0.15 against
+    # -0.18) once they are subtracted. The second: thresholds 0.533 and 0.667.
+    first = np.array([[.45, .55], [.45, .55], [.9, .1], [0, 1], [0, 1], [.8, .2]])
+    second = np.array([[.6, .4], [.3, .7], [.7, .3], [.2, .8], [.1, .9], [.7, .3]])
+    assert_array_equal(count.get_confident_thresholds(labels, first), [0.6, 2.2 / 3])
+    # Example 1: both argmaxes are 1, but the first model predicts 0 without its bias;
+    # example 5: both predict 0 either way.
+    assert_array_equal(consensus_issues(labels, [first, second]),
+                       [False, False, False, False, False, True])
+    # A third model that predicts the label of example 5 (thresholds 0.5 and 0.533).
+    third = np.array([[.5, .5]] * 5 + [[.4, .6]])
+    assert not consensus_issues(labels, [first, second, third]).any()
+    # Thresholds 0.4 and 0.783: example 0 is predicted 1 by the argmax only, example 3 is
+    # predicted 0 without the bias only; a model predicts the label if either says so.
+    labels = np.array([0, 1, 1, 1])
+    model = np.array([[.4, .6], [.1, .9], [.1, .9], [.45, .55]])
+    assert not consensus_issues(labels, [model, model]).any()
+    # One model is not a consensus.
+    assert not consensus_issues(labels, [model]).any()
+    assert not consensus_issues(labels, []).any()
+
+
+def test_consensus_adds_to_the_issues_what_no_model_of_the_ensemble_predicts(noisy_data):
+    X, y = noisy_data
+    options = {"extra_estimators": [GaussianNB()], "detection_rounds": 1, "readmit": False,
+               "random_state": 0}
+    without = ConfidentLearningClassifier(LogisticRegression(), consensus=False, **options)
+    without = without.fit(X, y)
+    model = ConfidentLearningClassifier(LogisticRegression(), consensus=True, **options)
+    model = model.fit(X, y)
+    members = [NoiseEstimator(e, random_state=0).fit(X, y).pred_probs_
+               for e in (LogisticRegression(), GaussianNB())]
+    agreed = consensus_issues(y, members)
+    assert np.any(agreed & ~without.label_issues_)  # the averaged probabilities miss some
+    assert_array_equal(model.label_issues_, without.label_issues_ | agreed)
+    assert_array_equal(np.sort(model.ranked_label_issues_), np.flatnonzero(model.label_issues_))
+    # Without an extra model there is no consensus.
+    alone = {**options, "extra_estimators": None}
+    assert_array_equal(
+        ConfidentLearningClassifier(consensus=True, **alone).fit(X, y).label_issues_,
+        ConfidentLearningClassifier(consensus=False, **alone).fit(X, y).label_issues_)
+
+
+def test_readmission_by_prediction_gives_back_what_the_kept_models_predict(noisy_data):
+    X, y = noisy_data
+    options = {"extra_estimators": [GaussianNB()], "detection_rounds": 1, "random_state": 0,
+               "consensus": True}
+    without = ConfidentLearningClassifier(LogisticRegression(max_iter=1000), readmit=False,
+                                          **options).fit(X, y)
+    model = ConfidentLearningClassifier(LogisticRegression(max_iter=1000), readmit=True,
+                                        readmit_rule="prediction", **options).fit(X, y)
+    kept = ~without.label_issues_
+    members = [kept_models_probs(X, y, kept), kept_models_probs(X, y, kept, GaussianNB())]
+    mean = np.mean(members, axis=0)
+    # Still flagged: the label is not the most probable class of the averaged probabilities,
+    # or no model predicts it.
+    still = (mean.argmax(axis=1) != y) | consensus_issues(y, members)
+    assert np.any(without.label_issues_ & ~still)
+    assert_array_equal(model.label_issues_, without.label_issues_ & still)
+    by_filter = ConfidentLearningClassifier(LogisticRegression(max_iter=1000), readmit=True,
+                                            readmit_rule="filter_by", **options).fit(X, y)
+    still = find_label_issues(y, mean) | consensus_issues(y, members)
+    assert_array_equal(by_filter.label_issues_, without.label_issues_ & still)
+
+
 def test_readmission_only_unflags_and_keeps_what_the_kept_models_still_flag(noisy_data):
     X, y = noisy_data
-    options = {"extra_estimators": None, "detection_rounds": 2, "random_state": 0}
+    options = {"extra_estimators": None, "detection_rounds": 2, "random_state": 0,
+               "readmit_rule": "filter_by"}
     without = ConfidentLearningClassifier(readmit=False, **options).fit(X, y)
     model = ConfidentLearningClassifier(readmit=True, **options).fit(X, y)
     assert np.all(without.label_issues_[model.label_issues_])  # nothing newly flagged
@@ -128,12 +211,7 @@ def test_readmission_only_unflags_and_keeps_what_the_kept_models_still_flag(nois
     assert_array_equal(np.sort(model.ranked_label_issues_), np.flatnonzero(model.label_issues_))
     # The readmitted examples are those the rule no longer flags, with probabilities from
     # models trained on the kept examples (out of fold for them, every fold's for the others).
-    kept, flagged = ~without.label_issues_, without.label_issues_
-    splits = list(StratifiedKFold(5, shuffle=True, random_state=np.random.RandomState(0))
-                  .split(X[kept], y[kept]))
-    probs = np.empty((len(y), 4))
-    probs[kept], probs[flagged] = fold_pred_probs(
-        LogisticRegression(max_iter=1000), X[kept], y[kept], splits, X[flagged])
+    probs = kept_models_probs(X, y, ~without.label_issues_)
     still = find_label_issues(y, probs, filter_by="prune_by_noise_rate")
     assert_array_equal(model.label_issues_, without.label_issues_ & still)
 
@@ -274,7 +352,8 @@ def test_a_stopped_round_is_not_applied_and_its_models_serve_the_readmission(noi
 
 def test_readmission_by_the_last_rounds_models_costs_no_cross_validation(noisy_data):
     X, y = noisy_data
-    options = {"extra_estimators": None, "detection_rounds": 2, "random_state": 0}
+    options = {"extra_estimators": None, "detection_rounds": 2, "random_state": 0,
+               "readmit_rule": "filter_by"}
     without = ConfidentLearningClassifier(readmit=False, **options).fit(X, y)
     first = ConfidentLearningClassifier(readmit=False, **{**options, "detection_rounds": 1})
     first = first.fit(X, y).label_issues_
@@ -284,13 +363,8 @@ def test_readmission_by_the_last_rounds_models_costs_no_cross_validation(noisy_d
     model.fit(X, y)
     assert Fits.n_fits == 5 + 5 + 1  # two rounds and the final fit
     # The second round's models were cross-validated on the examples the first round kept.
-    kept = ~first
-    splits = list(StratifiedKFold(5, shuffle=True, random_state=np.random.RandomState(0))
-                  .split(X[kept], y[kept]))
-    probs = np.empty((len(y), 4))
-    probs[kept], probs[~kept] = fold_pred_probs(
-        LogisticRegression(max_iter=1000), X[kept], y[kept], splits, X[~kept])
-    still = find_label_issues(y, probs, filter_by="prune_by_noise_rate")
+    still = find_label_issues(y, kept_models_probs(X, y, ~first),
+                              filter_by="prune_by_noise_rate")
     assert_array_equal(model.label_issues_, without.label_issues_ & still)
 
 
@@ -358,3 +432,14 @@ def test_label_pruner_returns_corrected_labels_in_the_type_of_y(noisy_data):
     dropped = LabelPruner(LogisticRegression(), relabel_margin=None, random_state=0)
     _, y_kept = dropped.fit_resample(X, y)
     assert len(y_kept) == len(y) - pruner.label_issues_.sum()
+
+
+def test_consensus_never_takes_a_class_below_min_examples_per_class():
+    X, y = four_classes(0, n_samples=300)
+    y = np.where(np.arange(len(y)) < 4, 3, y)  # 4 more examples labelled 3
+    y[:4] = 9  # ... relabelled to a class of 4 examples that no model predicts
+    for min_examples in (1, 3):
+        model = ConfidentLearningClassifier(LogisticRegression(), cv=3, detection_rounds=2,
+                                            min_examples_per_class=min_examples,
+                                            random_state=0).fit(X, y)
+        assert np.sum(~model.label_issues_ & (y == 9)) >= min_examples

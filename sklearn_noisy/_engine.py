@@ -274,7 +274,8 @@ def keep_at_least_n_per_class(prune_counts, n, frac_noise):
     Each diagonal entry is raised to at least ``n`` (examples kept per class), the increase
     taken evenly from that column's non-zero off-diagonal entries; then the off-diagonal
     entries are scaled by ``frac_noise`` and what they lose is moved to the diagonal, so
-    column totals are preserved. The result is rounded to integers preserving row totals.
+    column totals are preserved. The result is truncated to integers (the reference then
+    rounds those integers preserving row totals, which leaves them as they are).
     """
     diagonal = np.diagonal(prune_counts)
     new_diagonal = np.maximum(diagonal, n)
@@ -287,7 +288,7 @@ def keep_at_least_n_per_class(prune_counts, n, frac_noise):
     # Only the off-diagonal entries are scaled: the diagonal gets back what they lose.
     np.fill_diagonal(scaled, np.diagonal(adjusted))
     np.fill_diagonal(scaled, np.diagonal(adjusted) + np.sum(adjusted - scaled, axis=0))
-    return round_preserving_row_totals(scaled.astype(int)).astype(int)
+    return scaled.astype(int)
 
 
 def prune_counts_for_quota(prune_counts, label_counts, num_to_remove_per_class):

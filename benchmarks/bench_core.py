@@ -486,7 +486,7 @@ def time_phases(n, n_classes, dtype, n_jobs, repeats, workload):
 
     def confident():
         state["counts"] = _engine.confident_counts(labels, pred_probs, state["thresholds"],
-                                                   n_threads=n_threads)
+                                                   n_threads=n_threads, groups=state["groups"])
 
     def small_algebra():
         groups = state["groups"]
@@ -506,7 +506,7 @@ def time_phases(n, n_classes, dtype, n_jobs, repeats, workload):
         ("validation: check_labels", validate_labels),
         ("validation of the rows + grouping: _counting.group_checked_rows", validate_and_group),
         ("thresholds (numpy means per class)", thresholds),
-        ("_counting.confident_pass (+ output arrays)", confident),
+        ("_counting.confident_pass + count_by_label (+ output arrays)", confident),
         ("K x K numpy: calibrate, round", small_algebra),
         ("quota (K x K numpy) + _selection.prune_flags", select),
         ("final mask (numpy)", combine),

@@ -13,6 +13,9 @@ import numpy as np
 
 ctypedef Py_ssize_t intp
 
+cdef extern from *:
+    bint SKN_BOUNDSCHECK  # set by setup.py
+
 cdef extern from "_rows.h" nogil:
     enum:
         SKN_LABEL_NEAR_ARGMAX
@@ -134,35 +137,56 @@ def confident_pass(
     int[::1] true_label_guess,
     unsigned char[::1] agrees,
 ):
-    """One pass over ``pred_probs`` that counts the confident joint.
+    """One pass over ``pred_probs`` that guesses each example's true label.
 
     An example is confident for class ``j`` when ``pred_probs[i, j] >= cutoffs[j]``. Its guessed
     true label is that class; with several confident classes it is the overall argmax (the
     reference's rule) or, if ``confident_argmax``, the argmax among the confident classes (the
-    paper's rule). The guess is written to ``true_label_guess`` (-1 when no class is confident).
+    paper's rule). The guess is written to ``true_label_guess`` (-1 when no class is confident);
+    :func:`count_by_label` counts the confident joint from it.
 
     ``agrees[i]`` gets ``LABEL_NEAR_ARGMAX`` when the given label is the argmax after adding 1e-6
     (in the input's precision) to its probability, and ``LABEL_IS_ARGMAX`` when it is the plain
     argmax (first index on ties).
-
-    Returns the ``(K, K)`` int64 counts ``[given label, guessed true label]``, diagonal unclipped.
     """
     cdef Py_ssize_t n = pred_probs.shape[0], n_classes = pred_probs.shape[1]
     cdef Py_ssize_t i
-    cdef int tid
-    per_thread = np.zeros((n_threads, n_classes, n_classes), dtype=np.int64)
-    cdef long long[:, :, ::1] counts = per_thread
+    cdef floating p_label
+    if (labels.shape[0] != n or true_label_guess.shape[0] != n or agrees.shape[0] != n
+            or cutoffs.shape[0] != n_classes):
+        raise ValueError("labels, cutoffs and the outputs must match pred_probs.")
     for i in prange(n, schedule="dynamic", chunksize=BLOCK, nogil=True, num_threads=n_threads):
-        tid = threadid()
+        if SKN_BOUNDSCHECK:
+            # The row kernel reads pred_probs[i, labels[i]]: a checked build checks it first.
+            p_label = pred_probs[i, labels[i]]
         if floating is float:
             skn_confident_row_f(&pred_probs[i, 0], n_classes, &cutoffs[0], labels[i],
                                 confident_argmax, &true_label_guess[i], &agrees[i])
         else:
             skn_confident_row_d(&pred_probs[i, 0], n_classes, &cutoffs[0], labels[i],
                                 confident_argmax, &true_label_guess[i], &agrees[i])
-        if true_label_guess[i] >= 0:
-            counts[tid, labels[i], true_label_guess[i]] += 1
-    return per_thread.sum(axis=0)
+
+
+def count_by_label(const row_index[::1] order, const intp[::1] offsets,
+                   const int[::1] true_label_guess, int n_threads):
+    """The ``(K, K)`` int64 counts ``[given label, guessed true label]`` of the guesses >= 0.
+
+    ``order`` and ``offsets`` group the examples by given label (see :func:`group_by_label`);
+    each class counts its own row of the result, which stays in cache while it does.
+    """
+    cdef Py_ssize_t n_classes = offsets.shape[0] - 1, n = true_label_guess.shape[0]
+    cdef Py_ssize_t k, s, row
+    cdef int guess
+    counts = np.zeros((n_classes, n_classes), dtype=np.int64)
+    cdef long long[:, ::1] counts_v = counts
+    for k in prange(n_classes, schedule="dynamic", nogil=True, num_threads=n_threads):
+        for s in range(offsets[k], offsets[k + 1]):
+            row = order[s]
+            if 0 <= row < n:
+                guess = true_label_guess[row]
+                if 0 <= guess < n_classes:
+                    counts_v[k, guess] += 1
+    return counts
 
 
 cdef void check_and_scatter(const floating[:, ::1] pred_probs, const intp[::1] labels,

@@ -26,7 +26,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._counting import LABEL_IS_ARGMAX, LABEL_NEAR_ARGMAX, confident_pass, group_by_label
+from ._counting import (
+    LABEL_IS_ARGMAX,
+    LABEL_NEAR_ARGMAX,
+    confident_pass,
+    count_by_label,
+    group_by_label,
+)
 from ._scores import Method
 from ._scores import quality_scores as score_rows
 from ._selection import PRUNED_BY_CLASS, PRUNED_BY_NOISE_RATE, prune_flags
@@ -165,20 +171,27 @@ def cutoffs_in_input_precision(cutoffs, dtype):
 
 
 def confident_counts(labels, pred_probs, thresholds, *, multiple_confident="argmax",
-                     threshold_tolerance=REFERENCE_TOLERANCE, n_threads=1):
+                     threshold_tolerance=REFERENCE_TOLERANCE, n_threads=1, groups=None):
     """The confident pass over one block of rows.
 
     Returns ``(counts, true_label_guess, agreement)``: the raw confident joint (its sum over
     row blocks is the whole data's), each example's guessed true label (-1 if no class is
-    confident), and the bits ``LABEL_NEAR_ARGMAX`` / ``LABEL_IS_ARGMAX``.
+    confident), and the bits ``LABEL_NEAR_ARGMAX`` / ``LABEL_IS_ARGMAX``. ``groups`` (the rows'
+    :class:`LabelGroups`, if the caller has it) lets the counting go class by class.
     """
-    n_samples = len(labels)
+    n_samples, n_classes = pred_probs.shape
     cutoffs = cutoffs_in_input_precision(np.asarray(thresholds) - threshold_tolerance,
                                          pred_probs.dtype)
     guess = np.empty(n_samples, dtype=np.intc)
     agreement = np.empty(n_samples, dtype=np.uint8)
-    counts = confident_pass(pred_probs, labels, cutoffs, multiple_confident == "confident_argmax",
-                            n_threads, guess, agreement)
+    confident_pass(pred_probs, labels, cutoffs, multiple_confident == "confident_argmax",
+                   n_threads, guess, agreement)
+    if groups is not None:
+        counts = count_by_label(groups.order, groups.offsets, guess, n_threads)
+    else:
+        confident = guess >= 0
+        counts = np.bincount(labels[confident] * n_classes + guess[confident],
+                             minlength=n_classes * n_classes).reshape(n_classes, n_classes)
     return counts, guess, agreement
 
 
@@ -433,7 +446,7 @@ def confident_learning(
         thresholds = class_thresholds
     counts, guess, agreement = confident_counts(
         labels, pred_probs, thresholds, multiple_confident=multiple_confident,
-        threshold_tolerance=threshold_tolerance, n_threads=n_threads,
+        threshold_tolerance=threshold_tolerance, n_threads=n_threads, groups=groups,
     )
     label_counts = groups.label_counts
     if confident_joint is None:

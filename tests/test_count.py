@@ -645,6 +645,25 @@ def test_a_checked_build_turns_an_out_of_bounds_label_into_an_error():
                                  np.empty(5, dtype=np.intc), np.empty(5, dtype=np.uint8))
 
 
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**16), n=st.integers(1, 300), n_classes=st.integers(2, 7),
+       n_threads=st.integers(1, 3), wide_rows=st.booleans())
+def test_counting_class_by_class_is_counting_the_pairs(seed, n, n_classes, n_threads,
+                                                       wide_rows):
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(n_classes, size=n).astype(np.intp)
+    guess = rng.integers(-1, n_classes, size=n).astype(np.intc)
+    offsets, order, _ = _counting.group_by_label(labels, np.full((n, n_classes), 0.5))
+    if wide_rows:
+        order = order.astype(np.intp)
+    counts = _counting.count_by_label(order, offsets, guess, n_threads)
+    expected = np.zeros((n_classes, n_classes), dtype=np.int64)
+    for label, guessed in zip(labels, guess):
+        if guessed >= 0:
+            expected[label, guessed] += 1
+    np.testing.assert_array_equal(counts, expected)
+
+
 @settings(max_examples=80, deadline=None)
 @given(seed=st.integers(0, 2**16), n=st.integers(1, 300), n_classes=st.integers(2, 6),
        rows_per_chunk=st.integers(1, 64), n_threads=st.integers(1, 3),

@@ -5,7 +5,7 @@ into the arrays it is given or returns. Results do not depend on the thread coun
 """
 
 from cython cimport floating
-from cython.parallel cimport prange, threadid
+from cython.parallel cimport prange
 
 from libc.string cimport memcpy
 

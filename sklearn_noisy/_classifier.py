@@ -92,7 +92,7 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         ``detection_rounds``, ``readmit``, ``readmit_rule``, ``calibration``,
         ``extra_estimators``, ``consensus``). ``'recommended'``:
         ``filter_by='prune_by_noise_rate'``, ``reweight=False``, ``detection_rounds=3``,
-        ``readmit=True``, ``readmit_rule='prediction'``, ``calibration=None``, an ensemble with
+        ``readmit=True``, ``readmit_rule='filter_by'``, ``calibration=None``, an ensemble with
         a second model of another kind (see ``extra_estimators``) and ``consensus=True``, which
         won back more of the accuracy lost to label noise than the reference over the
         benchmark grid of the user guide, at a higher cost. ``'reference'``:
@@ -124,13 +124,15 @@ class ConfidentLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseConfi
         detection round, fitted before its new issues were flagged, predict the examples
         instead. ``'auto'`` follows ``preset``.
     readmit_rule : {'prediction', 'filter_by'} or 'auto', default='auto'
-        Which flagged examples the readmission gives back. ``'prediction'``: those whose given
-        label is the most probable class for the models trained on the kept examples (their
-        averaged probabilities), as ``filter_by='predicted_neq_given'`` decides. ``'filter_by'``:
-        those that ``filter_by`` no longer flags, which can also give back an example the
-        models predict in another class when the estimated number of issues shrinks. With
-        ``consensus``, an example that no model predicts with its label stays flagged either
-        way. ``'auto'`` follows ``preset``.
+        Which flagged examples the readmission gives back. ``'filter_by'``: those that
+        ``filter_by`` no longer flags, whose number follows the estimated noise rates; it can
+        also give back an example the models predict in another class when the estimated
+        number of issues shrinks. ``'prediction'``: those whose given label is the most
+        probable class for the models trained on the kept examples (their averaged
+        probabilities), as ``filter_by='predicted_neq_given'`` decides; where the models are
+        weak it keeps flagged the many correct labels they get wrong. With ``consensus``, an
+        example that no model predicts with its label stays flagged either way. ``'auto'``
+        follows ``preset``.
     round_tol : float >= 0, default=0.0
         Early stopping of the detection rounds: a round whose new issues number at most
         ``round_tol`` times the issues flagged so far changes too little; its issues are not

@@ -53,7 +53,7 @@ PRESETS = {
     "recommended": {"filter_by": "prune_by_noise_rate", "reweight": False,
                     "detection_rounds": 3, "readmit": True, "calibration": None,
                     "extra_estimators": SECOND_MODEL, "consensus": True,
-                    "readmit_rule": "prediction"},
+                    "readmit_rule": "filter_by"},
     "reference": {"filter_by": "prune_by_noise_rate", "reweight": True,
                   "detection_rounds": 1, "readmit": False, "calibration": None,
                   "extra_estimators": None, "consensus": False,

@@ -58,9 +58,9 @@ def noisy_data():
 
 
 def test_the_recommended_preset_beats_the_reference_on_clean_test_labels():
-    # 300 noisy training labels, clean test labels, 4 seeds: on average at least 3 points more
-    # accurate than the reference's behaviour (preset='reference'), and never more than one
-    # point less accurate.
+    # 300 noisy training labels, clean test labels, 4 seeds: on average at least 5 points more
+    # accurate than the reference's behaviour (preset='reference'), and at least 2 points more
+    # in every seed (measured: 4 to 13 points).
     gains = []
     for seed in range(4):
         X, y = four_classes(seed, n_samples=600)
@@ -72,8 +72,8 @@ def test_the_recommended_preset_beats_the_reference_on_clean_test_labels():
             for preset in ("recommended", "reference")
         ]
         gains.append(scores[0] - scores[1])
-    assert np.mean(gains) >= 0.03, gains
-    assert min(gains) >= -0.01, gains
+    assert np.mean(gains) >= 0.05, gains
+    assert min(gains) >= 0.02, gains
 
 
 def test_auto_options_follow_the_preset_and_explicit_values_win():
